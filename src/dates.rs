@@ -1,0 +1,394 @@
+//! Dates: reading calendar expressions and resolving relative ones against the document's date
+//! and the dates around them.
+//!
+//! A resolved date keeps its precision, which decides its XSD type (see
+//! [vocabulary.md § Properties](../../shared/spec/vocabulary.md)): a day is `xsd:date`, a month
+//! `xsd:gYearMonth`, a year `xsd:gYear`. Whatever cannot be resolved (a weekday in an article
+//! without a date of its own) is `None`: left out, never guessed.
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use regex::Regex;
+
+use crate::lexicon::Lexicon;
+
+/// A calendar date known to the day, the month or the year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    pub year: i32,
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+}
+
+impl PartialDate {
+    pub fn day(d: NaiveDate) -> Self {
+        PartialDate { year: d.year(), month: Some(d.month()), day: Some(d.day()) }
+    }
+    pub fn month(year: i32, month: u32) -> Self {
+        PartialDate { year, month: Some(month), day: None }
+    }
+    pub fn year(year: i32) -> Self {
+        PartialDate { year, month: None, day: None }
+    }
+    /// The lexical form: `2023-02-21`, `2022-09` or `2020`.
+    pub fn lexical(&self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{:04}-{:02}-{:02}", self.year, m, d),
+            (Some(m), None) => format!("{:04}-{:02}", self.year, m),
+            _ => format!("{:04}", self.year),
+        }
+    }
+    /// Whether one date can be a more or less precise statement of the other.
+    pub fn compatible(&self, other: &PartialDate) -> bool {
+        self.year == other.year
+            && (self.month.is_none() || other.month.is_none() || self.month == other.month)
+            && (self.day.is_none() || other.day.is_none() || self.day == other.day)
+    }
+    pub fn precision(&self) -> u8 {
+        1 + u8::from(self.month.is_some()) + u8::from(self.day.is_some())
+    }
+    pub fn to_naive(&self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.year, self.month?, self.day?)
+    }
+}
+
+/// One date expression in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateMention {
+    /// Byte offsets into the document.
+    pub start: usize,
+    pub end: usize,
+    /// The resolved value; `None` when it cannot be resolved.
+    pub value: Option<PartialDate>,
+    /// A deadline or span ("to 2030", "since 2020"): not the date of an event.
+    pub blocked: bool,
+    /// "the first day": the first day of the event being reported, filled in by the caller.
+    pub first_day: bool,
+}
+
+/// What the dates read so far say about the ones that follow.
+#[derive(Debug, Clone, Default)]
+pub struct DateContext {
+    pub document: Option<NaiveDate>,
+    /// The last year stated explicitly in the text.
+    pub last_year: Option<i32>,
+    /// The last date known to the day.
+    pub last_day: Option<NaiveDate>,
+}
+
+/// The compiled patterns for dates, built from the lexicon's month and weekday names.
+#[derive(Debug)]
+pub struct DateGrammar {
+    iso: Regex,
+    day_month_year: Regex,
+    month_day_year: Regex,
+    month_year: Regex,
+    day_month: Regex,
+    month_day: Regex,
+    in_month: Regex,
+    year: Regex,
+    weekday: Regex,
+    relative: Regex,
+    years_offset: Regex,
+    header: Regex,
+    dateline: Regex,
+    months: Vec<Vec<String>>,
+    weekdays: Vec<String>,
+    blockers: Vec<String>,
+}
+
+fn alternation(words: impl Iterator<Item = String>) -> String {
+    let mut words: Vec<String> = words.map(|w| regex::escape(&w)).collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    words.join("|")
+}
+
+impl DateGrammar {
+    pub fn new(lexicon: &Lexicon) -> Self {
+        let months = alternation(lexicon.months.iter().flatten().cloned());
+        let weekdays = alternation(lexicon.weekdays.iter().cloned());
+        let m = format!(r"(?P<month>{months})");
+        let re = |s: &str| Regex::new(s).expect("date pattern compiles");
+        DateGrammar {
+            iso: re(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+            day_month_year: re(&format!(r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{m}\s*,?\s+(?P<y>\d{{4}})\b")),
+            month_day_year: re(&format!(r"\b{m}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*,\s*(?P<y>\d{{4}})\b|\b{m2}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<y2>\d{{4}})\b", m2 = format!(r"(?P<month2>{months})"))),
+            month_year: re(&format!(r"\b{m}\s*,?\s+(?P<y>\d{{4}})\b")),
+            day_month: re(&format!(r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{m}\b")),
+            month_day: re(&format!(r"\b{m}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b")),
+            in_month: re(&format!(r"\b(?:in|In|early|late|mid|mid-|since|Since|last|this|next)\s+{m}\b")),
+            year: re(r"\b(?P<y>(?:19|20)\d{2})\b"),
+            weekday: re(&format!(r"\b(?P<wd>{weekdays})\b")),
+            relative: re(r"(?i)\b(?P<rel>last year|this year|last month|this month|earlier this month|earlier this year|last week|this week|yesterday|today|the same day|the first day|the previous day|the day before)\b"),
+            years_offset: re(r"(?i)\b(?P<n>a|one|two|three|four|five|\d+)\s+years?\s+(?P<dir>after|later|before|earlier)\b"),
+            header: re(r"(?i)^\s*(?:date|dated|published|posted|updated)?\s*:?\s*(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+            dateline: re(&format!(
+                r"^\s*[\p{{Lu}}][\p{{Lu}}\p{{M}} .'’-]+,\s*(?P<date>(?:\d{{1,2}}\s+(?:{months})\s*,?\s+\d{{4}})|(?:(?:{months})\s+\d{{1,2}}\s*,?\s+\d{{4}}))"
+            )),
+            months: lexicon.months.clone(),
+            weekdays: lexicon.weekdays.clone(),
+            blockers: lexicon.cues.date_blockers.clone(),
+        }
+    }
+
+    fn month_number(&self, name: &str) -> Option<u32> {
+        self.months.iter().position(|forms| forms.iter().any(|f| f == name)).map(|i| i as u32 + 1)
+    }
+
+    /// The document's own date, from a header line (` date 2023-02-22 …`) or a dateline
+    /// (`NEW DELHI, 10 April 2024 (ANI) –`) at the very start of the text.
+    pub fn document_date(&self, text: &str) -> Option<NaiveDate> {
+        let head: &str = &text[..text.char_indices().nth(200).map_or(text.len(), |(i, _)| i)];
+        if let Some(c) = self.header.captures(head) {
+            return NaiveDate::from_ymd_opt(c["y"].parse().ok()?, c["m"].parse().ok()?, c["d"].parse().ok()?);
+        }
+        let c = self.dateline.captures(head)?;
+        let date = c.name("date")?;
+        let found = self.find(date.as_str(), 0, &DateContext::default());
+        found.first()?.value?.to_naive()
+    }
+
+    /// Every date expression in `sentence` (whose first byte sits at `offset` in the document),
+    /// resolved against `context`. The caller updates the context with [`DateGrammar::advance`].
+    pub fn find(&self, sentence: &str, offset: usize, context: &DateContext) -> Vec<DateMention> {
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        let mut out: Vec<DateMention> = Vec::new();
+        let free = |taken: &Vec<(usize, usize)>, s: usize, e: usize| taken.iter().all(|&(a, b)| e <= a || s >= b);
+        // A stated number of years before or after the last year: "a year after that in November".
+        let year_shift = self.years_offset.captures(sentence).and_then(|c| {
+            let n = match &c["n"].to_lowercase()[..] {
+                "a" | "one" => 1,
+                "two" => 2,
+                "three" => 3,
+                "four" => 4,
+                "five" => 5,
+                digits => digits.parse().ok()?,
+            };
+            let sign = if matches!(&c["dir"].to_lowercase()[..], "after" | "later") { 1 } else { -1 };
+            Some(sign * n)
+        });
+        let implied_year = match year_shift {
+            Some(shift) => context.last_year.map(|y| y + shift),
+            None => context.last_year.or(context.document.map(|d| d.year())),
+        };
+        let mut push = |out: &mut Vec<DateMention>, taken: &mut Vec<(usize, usize)>, s: usize, e: usize, value: Option<PartialDate>| {
+            if !free(taken, s, e) {
+                return;
+            }
+            taken.push((s, e));
+            let blocked = self.blocked(sentence, s);
+            out.push(DateMention { start: offset + s, end: offset + e, value, blocked, first_day: false });
+        };
+        for c in self.iso.captures_iter(sentence) {
+            let whole = c.get(0).unwrap();
+            let value = (|| {
+                Some(PartialDate::day(NaiveDate::from_ymd_opt(c["y"].parse().ok()?, c["m"].parse().ok()?, c["d"].parse().ok()?)?))
+            })();
+            push(&mut out, &mut taken, whole.start(), whole.end(), value);
+        }
+        for c in self.day_month_year.captures_iter(sentence) {
+            let whole = c.get(0).unwrap();
+            let value = self.ymd(c["y"].parse().ok(), self.month_number(&c["month"]), c["d"].parse().ok());
+            push(&mut out, &mut taken, whole.start(), whole.end(), value);
+        }
+        for c in self.month_day_year.captures_iter(sentence) {
+            let whole = c.get(0).unwrap();
+            let (month, d, y) = match c.name("month") {
+                Some(m) => (m.as_str(), &c["d"], &c["y"]),
+                None => (&c["month2"], &c["d2"], &c["y2"]),
+            };
+            let value = self.ymd(y.parse().ok(), self.month_number(month), d.parse().ok());
+            push(&mut out, &mut taken, whole.start(), whole.end(), value);
+        }
+        for c in self.month_year.captures_iter(sentence) {
+            let whole = c.get(0).unwrap();
+            let value = match (c["y"].parse::<i32>(), self.month_number(&c["month"])) {
+                (Ok(y), Some(m)) => Some(PartialDate::month(y, m)),
+                _ => None,
+            };
+            push(&mut out, &mut taken, whole.start(), whole.end(), value);
+        }
+        for c in self.day_month.captures_iter(sentence) {
+            let whole = c.get(0).unwrap();
+            let value = self.ymd(implied_year, self.month_number(&c["month"]), c["d"].parse().ok());
+            push(&mut out, &mut taken, whole.start(), whole.end(), value);
+        }
+        for c in self.month_day.captures_iter(sentence) {
+            let whole = c.get(0).unwrap();
+            // "May 2" is a date, "May the" is not; a lone month word after a name is too weak.
+            let value = self.ymd(implied_year, self.month_number(&c["month"]), c["d"].parse().ok());
+            push(&mut out, &mut taken, whole.start(), whole.end(), value);
+        }
+        for c in self.in_month.captures_iter(sentence) {
+            let m = c.name("month").unwrap();
+            let value = match (implied_year, self.month_number(m.as_str())) {
+                (Some(y), Some(mo)) => Some(PartialDate::month(y, mo)),
+                _ => None,
+            };
+            push(&mut out, &mut taken, m.start(), m.end(), value);
+        }
+        for c in self.year.captures_iter(sentence) {
+            let y = c.name("y").unwrap();
+            let year: i32 = y.as_str().parse().unwrap_or(0);
+            // A year is part of a longer number or code ("2,020", "F-2020") when glued to one.
+            let glued = sentence[..y.start()].ends_with([',', '-', '.', '/']) || sentence[y.end()..].starts_with(['-', '/', ',']) && sentence[y.end()..].chars().nth(1).is_some_and(|c| c.is_ascii_digit());
+            if !glued {
+                push(&mut out, &mut taken, y.start(), y.end(), Some(PartialDate::year(year)));
+            }
+        }
+        for c in self.weekday.captures_iter(sentence) {
+            let w = c.name("wd").unwrap();
+            let idx = self.weekdays.iter().position(|d| d == w.as_str()).unwrap_or(0) as u32;
+            let future = crate::lexicon::contains_phrase(&sentence[..w.start()], "will");
+            let value = context.document.map(|doc| PartialDate::day(weekday_near(doc, idx, future)));
+            push(&mut out, &mut taken, w.start(), w.end(), value);
+        }
+        for c in self.relative.captures_iter(sentence) {
+            let r = c.name("rel").unwrap();
+            let rel = r.as_str().to_lowercase();
+            let doc = context.document;
+            let mut first_day = false;
+            let value = match rel.as_str() {
+                "last year" => doc.map(|d| PartialDate::year(d.year() - 1)),
+                "this year" | "earlier this year" => doc.map(|d| PartialDate::year(d.year())),
+                "this month" | "earlier this month" => doc.map(|d| PartialDate::month(d.year(), d.month())),
+                "last month" => doc.map(|d| {
+                    let prev = d.with_day(1).unwrap() - Duration::days(1);
+                    PartialDate::month(prev.year(), prev.month())
+                }),
+                "last week" => doc.and_then(last_week_month),
+                "this week" => doc.map(|d| PartialDate::month(d.year(), d.month())),
+                "yesterday" | "the previous day" | "the day before" => doc.map(|d| PartialDate::day(d - Duration::days(1))),
+                "today" => doc.map(PartialDate::day),
+                "the same day" => context.last_day.map(PartialDate::day),
+                "the first day" => {
+                    first_day = true;
+                    None
+                }
+                _ => None,
+            };
+            if free(&taken, r.start(), r.end()) {
+                taken.push((r.start(), r.end()));
+                out.push(DateMention { start: offset + r.start(), end: offset + r.end(), value, blocked: false, first_day });
+            }
+        }
+        out.sort_by_key(|d| (d.start, d.end));
+        out
+    }
+
+    /// Carry the explicit years and days of `found` into `context`.
+    pub fn advance(&self, context: &mut DateContext, found: &[DateMention]) {
+        for d in found {
+            if let Some(v) = d.value {
+                context.last_year = Some(v.year);
+                if let Some(day) = v.to_naive() {
+                    context.last_day = Some(day);
+                }
+            }
+        }
+    }
+
+    fn ymd(&self, y: Option<i32>, m: Option<u32>, d: Option<u32>) -> Option<PartialDate> {
+        Some(PartialDate::day(NaiveDate::from_ymd_opt(y?, m?, d?)?))
+    }
+
+    fn blocked(&self, sentence: &str, at: usize) -> bool {
+        let before = sentence[..at].trim_end();
+        let last_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        self.blockers.iter().any(|b| b.eq_ignore_ascii_case(last_word))
+    }
+}
+
+/// The weekday `idx` (0 = Monday) nearest to `doc`: on or before it for what happened, after it
+/// for what "will" happen.
+fn weekday_near(doc: NaiveDate, idx: u32, future: bool) -> NaiveDate {
+    let target = Weekday::try_from(idx as u8).unwrap_or(Weekday::Mon).num_days_from_monday() as i64;
+    let today = doc.weekday().num_days_from_monday() as i64;
+    if future {
+        let ahead = (target - today).rem_euclid(7);
+        doc + Duration::days(if ahead == 0 { 7 } else { ahead })
+    } else {
+        doc - Duration::days((today - target).rem_euclid(7))
+    }
+}
+
+/// "last week" is known to the month only when the whole previous week lies in one month.
+fn last_week_month(doc: NaiveDate) -> Option<PartialDate> {
+    let monday = doc - Duration::days(doc.weekday().num_days_from_monday() as i64 + 7);
+    let sunday = monday + Duration::days(6);
+    (monday.month() == sunday.month()).then(|| PartialDate::month(monday.year(), monday.month()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grammar() -> DateGrammar {
+        DateGrammar::new(&Lexicon::builtin().unwrap())
+    }
+
+    fn ctx(doc: &str) -> DateContext {
+        let d = NaiveDate::parse_from_str(doc, "%Y-%m-%d").unwrap();
+        DateContext { document: Some(d), last_year: None, last_day: None }
+    }
+
+    fn values(g: &DateGrammar, s: &str, c: &DateContext) -> Vec<String> {
+        g.find(s, 0, c).iter().filter_map(|d| d.value.map(|v| v.lexical())).collect()
+    }
+
+    #[test]
+    fn weekday_resolves_to_the_last_such_day() {
+        let g = grammar();
+        // 2023-02-22 is a Wednesday.
+        assert_eq!(values(&g, "on Tuesday landed in Morocco", &ctx("2023-02-22")), ["2023-02-21"]);
+        assert_eq!(values(&g, "concluded on Wednesday", &ctx("2023-02-22")), ["2023-02-22"]);
+    }
+
+    #[test]
+    fn weekday_without_document_date_is_left_out() {
+        let g = grammar();
+        assert!(values(&g, "returned on Thursday", &DateContext::default()).is_empty());
+    }
+
+    #[test]
+    fn absolute_dates_keep_their_precision() {
+        let g = grammar();
+        let c = DateContext::default();
+        assert_eq!(values(&g, "In September 2022, Israel hosted", &c), ["2022-09"]);
+        assert_eq!(values(&g, "began on 14 May 2024", &c), ["2024-05-14"]);
+        assert_eq!(values(&g, "on May 14, 2024", &c), ["2024-05-14"]);
+        assert_eq!(values(&g, "formalized ties in 2020", &c), ["2020"]);
+    }
+
+    #[test]
+    fn a_year_after_that_counts_from_the_last_year() {
+        let g = grammar();
+        let c = DateContext { last_year: Some(2020), ..DateContext::default() };
+        assert_eq!(values(&g, "A year after that in November, he signed", &c), ["2021-11"]);
+    }
+
+    #[test]
+    fn deadlines_are_blocked() {
+        let g = grammar();
+        let found = g.find("a roadmap for air cooperation to 2030", 0, &DateContext::default());
+        assert!(found[0].blocked);
+    }
+
+    #[test]
+    fn last_year_and_last_week() {
+        let g = grammar();
+        assert_eq!(values(&g, "travelled to Paris last year", &ctx("2024-04-10")), ["2023"]);
+        assert_eq!(values(&g, "met last week", &ctx("2024-04-17")), ["2024-04"]);
+        // The week before 2024-04-03 runs from 25 March to 31 March.
+        assert_eq!(values(&g, "met last week", &ctx("2024-04-03")), ["2024-03"]);
+        assert!(values(&g, "met last week", &ctx("2024-04-05")).len() == 1);
+    }
+
+    #[test]
+    fn document_date_from_header_or_dateline() {
+        let g = grammar();
+        assert_eq!(g.document_date(" date 2023-02-22 General X"), NaiveDate::from_ymd_opt(2023, 2, 22));
+        assert_eq!(g.document_date("NEW DELHI, 10 April 2024 (ANI) – General"), NaiveDate::from_ymd_opt(2024, 4, 10));
+        assert_eq!(g.document_date("CAIRO – The commander"), None);
+        assert_eq!(g.document_date("Israel’s Air Force Commander"), None);
+    }
+}

@@ -1,0 +1,518 @@
+//! Lexicons: the general vocabulary the recogniser matches (countries and their demonyms and
+//! cities, ranks, roles, head words of organisations, installations and agreements, cue words).
+//!
+//! The vocabulary lives in data files under `lexicon/`, never in code; the files are compiled
+//! into the binary so that `attache` runs anywhere, and [`Lexicon::from_dir`] reads another
+//! folder of the same layout instead. No lexicon may hold the name of a person, unit, base or
+//! agreement: the product runs on articles it has never seen.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::error::Error;
+
+/// Index of a country in [`Lexicon::countries`].
+pub type CountryId = usize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Country {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub demonyms: Vec<String>,
+    #[serde(default)]
+    pub capital: String,
+    #[serde(default)]
+    pub cities: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rank {
+    pub name: String,
+    #[serde(default)]
+    pub variants: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub name: String,
+    #[serde(default)]
+    pub variants: Vec<String>,
+    #[serde(default)]
+    pub heads: bool,
+    #[serde(default)]
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitLevel {
+    Service,
+    Joint,
+    Ministry,
+    Staff,
+    Command,
+    Formation,
+    Department,
+    Committee,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitHead {
+    pub phrase: String,
+    #[serde(default)]
+    pub variants: Vec<String>,
+    pub level: UnitLevel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeadPosition {
+    After,
+    Before,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstallationHead {
+    pub phrase: String,
+    #[serde(default)]
+    pub variants: Vec<String>,
+    pub position: HeadPosition,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementKind {
+    pub name: String,
+    #[serde(default)]
+    pub variants: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountriesFile {
+    country: Vec<Country>,
+}
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RanksFile {
+    rank: Vec<Rank>,
+}
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RolesFile {
+    role: Vec<Role>,
+}
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitsFile {
+    #[serde(default)]
+    ignorable_modifiers: Vec<String>,
+    head: Vec<UnitHead>,
+}
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InstallationsFile {
+    head: Vec<InstallationHead>,
+}
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgreementsFile {
+    kind: Vec<AgreementKind>,
+}
+
+/// Words that mark a capitalised name as something outside the ontology.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NonEntities {
+    #[serde(default)]
+    pub outlet_words: Vec<String>,
+    #[serde(default)]
+    pub region_words: Vec<String>,
+    #[serde(default)]
+    pub region_names: Vec<String>,
+    #[serde(default)]
+    pub event_words: Vec<String>,
+    #[serde(default)]
+    pub aircraft_words: Vec<String>,
+}
+
+/// Cue words of the relation rules (see `lexicon/cues.toml` for what each list means).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cues {
+    pub visit_nouns: Vec<String>,
+    pub travel_verbs: Vec<String>,
+    pub start_verbs: Vec<String>,
+    pub end_verbs: Vec<String>,
+    pub hosting_verbs: Vec<String>,
+    pub host_cues: Vec<String>,
+    pub site_cues: Vec<String>,
+    pub site_blockers: Vec<String>,
+    pub delegation_cues: Vec<String>,
+    pub sign_verbs: Vec<String>,
+    pub clause_openers: Vec<String>,
+    pub date_blockers: Vec<String>,
+    pub person_pronouns: Vec<String>,
+    pub visitor_groups: Vec<String>,
+    pub visit_back_references: Vec<String>,
+    pub speech_verbs: Vec<String>,
+    pub membership_prepositions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimeFile {
+    months: Vec<Vec<String>>,
+    weekdays: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FunctionWordsFile {
+    abbreviations: Vec<String>,
+    words: Vec<String>,
+    name_particles: Vec<String>,
+    name_connectors: Vec<String>,
+}
+
+/// What a lexicon phrase stands for. One phrase may stand for several things
+/// ("Commander" is a role; "General" a rank).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Term {
+    Country(CountryId),
+    Demonym(CountryId),
+    City(CountryId),
+    Rank(usize),
+    Role(usize),
+    UnitHead(usize),
+    InstallationHead(usize),
+    Agreement(usize),
+    Month(u32),
+    Weekday(u32),
+    Region,
+}
+
+impl Term {
+    /// Whether the phrase must match the text's letter case exactly.
+    fn case_sensitive(self) -> bool {
+        !matches!(self, Term::Role(_))
+    }
+}
+
+/// One lexicon phrase found in a text, by byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexMatch {
+    pub start: usize,
+    pub end: usize,
+    pub terms: Vec<Term>,
+}
+
+/// All the vocabulary, with a compiled matcher over every phrase.
+#[derive(Debug)]
+pub struct Lexicon {
+    pub countries: Vec<Country>,
+    pub ranks: Vec<Rank>,
+    pub roles: Vec<Role>,
+    pub unit_heads: Vec<UnitHead>,
+    pub ignorable_modifiers: Vec<String>,
+    pub installation_heads: Vec<InstallationHead>,
+    pub agreement_kinds: Vec<AgreementKind>,
+    pub non_entities: NonEntities,
+    pub cues: Cues,
+    pub months: Vec<Vec<String>>,
+    pub weekdays: Vec<String>,
+    pub function_words: Vec<String>,
+    pub name_particles: Vec<String>,
+    pub name_connectors: Vec<String>,
+    pub abbreviations: Vec<String>,
+    patterns: Vec<String>,
+    pattern_terms: Vec<Vec<Term>>,
+    matcher: AhoCorasick,
+}
+
+/// The lexicon files, by name, as compiled into the binary.
+const BUILTIN: &[(&str, &str)] = &[
+    ("countries.toml", include_str!("../lexicon/countries.toml")),
+    ("ranks.toml", include_str!("../lexicon/ranks.toml")),
+    ("roles.toml", include_str!("../lexicon/roles.toml")),
+    ("units.toml", include_str!("../lexicon/units.toml")),
+    ("installations.toml", include_str!("../lexicon/installations.toml")),
+    ("agreements.toml", include_str!("../lexicon/agreements.toml")),
+    ("non_entities.toml", include_str!("../lexicon/non_entities.toml")),
+    ("cues.toml", include_str!("../lexicon/cues.toml")),
+    ("time.toml", include_str!("../lexicon/time.toml")),
+    ("function_words.toml", include_str!("../lexicon/function_words.toml")),
+];
+
+fn parse<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<T, Error> {
+    toml::from_str(text).map_err(|e| Error::Lexicon { file: name.into(), message: e.to_string() })
+}
+
+impl Lexicon {
+    /// The lexicon compiled into the binary from `lexicon/`.
+    pub fn builtin() -> Result<Self, Error> {
+        Self::from_sources(|name| {
+            Ok(BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, t)| (*t).to_owned()).unwrap_or_default())
+        })
+    }
+
+    /// A lexicon read from a folder laid out like `lexicon/`.
+    pub fn from_dir(dir: &Path) -> Result<Self, Error> {
+        Self::from_sources(|name| {
+            let path = dir.join(name);
+            std::fs::read_to_string(&path)
+                .map_err(|e| Error::Lexicon { file: path.display().to_string(), message: e.to_string() })
+        })
+    }
+
+    fn from_sources(read: impl Fn(&str) -> Result<String, Error>) -> Result<Self, Error> {
+        let countries: CountriesFile = parse("countries.toml", &read("countries.toml")?)?;
+        let ranks: RanksFile = parse("ranks.toml", &read("ranks.toml")?)?;
+        let roles: RolesFile = parse("roles.toml", &read("roles.toml")?)?;
+        let units: UnitsFile = parse("units.toml", &read("units.toml")?)?;
+        let installations: InstallationsFile = parse("installations.toml", &read("installations.toml")?)?;
+        let agreements: AgreementsFile = parse("agreements.toml", &read("agreements.toml")?)?;
+        let non_entities: NonEntities = parse("non_entities.toml", &read("non_entities.toml")?)?;
+        let cues: Cues = parse("cues.toml", &read("cues.toml")?)?;
+        let time: TimeFile = parse("time.toml", &read("time.toml")?)?;
+        let function: FunctionWordsFile = parse("function_words.toml", &read("function_words.toml")?)?;
+
+        let mut table: BTreeMap<String, Vec<Term>> = BTreeMap::new();
+        let mut add = |phrase: &str, term: Term| {
+            let phrase = phrase.trim();
+            if phrase.is_empty() {
+                return;
+            }
+            let mut forms = vec![phrase.to_owned()];
+            if phrase.contains('\'') {
+                forms.push(phrase.replace('\'', "\u{2019}"));
+            }
+            for form in forms {
+                let terms = table.entry(form).or_default();
+                if !terms.contains(&term) {
+                    terms.push(term);
+                }
+            }
+        };
+        for (id, c) in countries.country.iter().enumerate() {
+            add(&c.name, Term::Country(id));
+            c.aliases.iter().for_each(|a| add(a, Term::Country(id)));
+            c.demonyms.iter().for_each(|d| add(d, Term::Demonym(id)));
+            add(&c.capital, Term::City(id));
+            c.cities.iter().for_each(|d| add(d, Term::City(id)));
+        }
+        for (id, r) in ranks.rank.iter().enumerate() {
+            add(&r.name, Term::Rank(id));
+            r.variants.iter().for_each(|v| add(v, Term::Rank(id)));
+        }
+        for (id, r) in roles.role.iter().enumerate() {
+            add(&r.name, Term::Role(id));
+            r.variants.iter().for_each(|v| add(v, Term::Role(id)));
+        }
+        for (id, h) in units.head.iter().enumerate() {
+            add(&h.phrase, Term::UnitHead(id));
+            h.variants.iter().for_each(|v| add(v, Term::UnitHead(id)));
+        }
+        for (id, h) in installations.head.iter().enumerate() {
+            add(&h.phrase, Term::InstallationHead(id));
+            h.variants.iter().for_each(|v| add(v, Term::InstallationHead(id)));
+        }
+        for (id, k) in agreements.kind.iter().enumerate() {
+            add(&k.name, Term::Agreement(id));
+            k.variants.iter().for_each(|v| add(v, Term::Agreement(id)));
+        }
+        for (m, forms) in time.months.iter().enumerate() {
+            forms.iter().for_each(|f| add(f, Term::Month(m as u32 + 1)));
+        }
+        for (d, name) in time.weekdays.iter().enumerate() {
+            add(name, Term::Weekday(d as u32));
+        }
+        for name in &non_entities.region_names {
+            add(name, Term::Region);
+        }
+        let (patterns, pattern_terms): (Vec<String>, Vec<Vec<Term>>) = table.into_iter().unzip();
+        let matcher = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| Error::Lexicon { file: "lexicon".into(), message: e.to_string() })?;
+        let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect::<Vec<_>>();
+        Ok(Lexicon {
+            countries: countries.country,
+            ranks: ranks.rank,
+            roles: roles.role,
+            unit_heads: units.head,
+            ignorable_modifiers: units.ignorable_modifiers,
+            installation_heads: installations.head,
+            agreement_kinds: agreements.kind,
+            non_entities,
+            cues,
+            months: time.months,
+            weekdays: time.weekdays,
+            function_words: lower(function.words),
+            name_particles: lower(function.name_particles),
+            name_connectors: lower(function.name_connectors),
+            abbreviations: function.abbreviations,
+            patterns,
+            pattern_terms,
+            matcher,
+        })
+    }
+
+    /// Every lexicon phrase in `text` that stands on word boundaries and matches the letter
+    /// case its kind requires, as non-overlapping matches chosen longest-first from the left.
+    pub fn find(&self, text: &str) -> Vec<LexMatch> {
+        let mut found: Vec<LexMatch> = Vec::new();
+        for m in self.matcher.find_overlapping_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            if !is_word_boundary(text, start) || !is_word_boundary(text, end) {
+                continue;
+            }
+            let pattern = &self.patterns[m.pattern().as_usize()];
+            let surface = &text[start..end];
+            let exact = surface == pattern;
+            let shouting = surface.chars().any(char::is_alphabetic)
+                && surface.chars().all(|c| !c.is_lowercase());
+            let terms: Vec<Term> = self.pattern_terms[m.pattern().as_usize()]
+                .iter()
+                .copied()
+                .filter(|t| {
+                    !t.case_sensitive()
+                        || exact
+                        // Datelines write place names in capitals: "NEW DELHI, 10 April".
+                        || (shouting && matches!(t, Term::City(_) | Term::Country(_)) && surface.len() > 3)
+                })
+                .collect();
+            if !terms.is_empty() {
+                found.push(LexMatch { start, end, terms });
+            }
+        }
+        found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut chosen: Vec<LexMatch> = Vec::new();
+        for m in found {
+            if chosen.last().is_some_and(|last| m.start < last.end) {
+                continue;
+            }
+            chosen.push(m);
+        }
+        chosen
+    }
+
+    pub fn is_function_word(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        self.function_words.iter().any(|w| *w == lower)
+    }
+
+    pub fn is_name_particle(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        self.name_particles.iter().any(|w| *w == lower)
+    }
+
+    pub fn is_name_connector(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        self.name_connectors.iter().any(|w| *w == lower)
+    }
+
+    pub fn is_ignorable_modifier(&self, word: &str) -> bool {
+        self.ignorable_modifiers.iter().any(|w| w.eq_ignore_ascii_case(word))
+    }
+
+    /// The country a demonym, country name or alias stands for, by exact (case-insensitive) text.
+    pub fn country_by_name(&self, text: &str) -> Option<CountryId> {
+        let t = text.trim();
+        self.countries.iter().position(|c| {
+            c.name.eq_ignore_ascii_case(t)
+                || c.aliases.iter().any(|a| a.eq_ignore_ascii_case(t))
+                || c.demonyms.iter().any(|a| a.eq_ignore_ascii_case(t))
+        })
+    }
+}
+
+/// Whether a byte offset sits between a word character and a non-word character.
+pub fn is_word_boundary(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at..].chars().next();
+    !(before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric))
+}
+
+/// Whether `phrase` occurs in `text` as whole words, ignoring case.
+pub fn contains_phrase(text: &str, phrase: &str) -> bool {
+    find_phrase(text, phrase).is_some()
+}
+
+/// The first byte offset where `phrase` occurs in `text` as whole words, ignoring case.
+pub fn find_phrase(text: &str, phrase: &str) -> Option<usize> {
+    if phrase.is_empty() {
+        return None;
+    }
+    let hay = text.to_lowercase();
+    let needle = phrase.to_lowercase();
+    if hay.len() != text.len() {
+        // Lower-casing changed byte lengths: fall back to a slow but offset-exact search.
+        return text.char_indices().map(|(i, _)| i).find(|&i| {
+            text[i..].len() >= phrase.len()
+                && text.is_char_boundary(i + phrase.len())
+                && text[i..i + phrase.len()].eq_ignore_ascii_case(phrase)
+                && is_word_boundary(text, i)
+                && is_word_boundary(text, i + phrase.len())
+        });
+    }
+    let mut from = 0;
+    while let Some(pos) = hay[from..].find(&needle) {
+        let at = from + pos;
+        if is_word_boundary(text, at) && is_word_boundary(text, at + needle.len()) {
+            return Some(at);
+        }
+        from = at + needle.len().max(1);
+        while !hay.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_lexicon_loads() {
+        let lex = Lexicon::builtin().unwrap();
+        assert!(lex.countries.len() > 150);
+        assert!(lex.ranks.iter().any(|r| r.name == "Lieutenant General"));
+    }
+
+    #[test]
+    fn finds_longest_phrase_on_word_boundaries() {
+        let lex = Lexicon::builtin().unwrap();
+        let text = "Lieutenant General X met the Moroccan Air Force";
+        let found = lex.find(text);
+        let surfaces: Vec<&str> = found.iter().map(|m| &text[m.start..m.end]).collect();
+        assert!(surfaces.contains(&"Lieutenant General"), "{surfaces:?}");
+        assert!(surfaces.contains(&"Moroccan"));
+        assert!(surfaces.contains(&"Air Force"));
+    }
+
+    #[test]
+    fn ranks_need_their_capital_letter() {
+        let lex = Lexicon::builtin().unwrap();
+        let found = lex.find("in general terms");
+        assert!(found.iter().all(|m| !m.terms.iter().any(|t| matches!(t, Term::Rank(_)))));
+    }
+
+    #[test]
+    fn phrase_search_respects_word_boundaries() {
+        assert_eq!(find_phrase("he visited", "visit"), None);
+        assert_eq!(find_phrase("a visit to", "visit"), Some(2));
+        assert!(contains_phrase("He Met With", "met with"));
+    }
+}

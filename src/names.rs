@@ -1,0 +1,195 @@
+//! Name keys: folding, transliteration-aware skeletons, and IRI slugs.
+//!
+//! Outlets spell the same name differently when they transliterate it from Arabic, Greek or
+//! Hebrew ("El Abed Alawi Bouhamid" / "El Abd Bohamid", "Charalampos Vrettakos" / "Haralambos
+//! Vretakos"). A name word's *skeleton* keeps what survives transliteration: its consonants,
+//! after folding accents, the Arabic article, digraphs that render one sound (kh/ch/gh/ph/th/sh)
+//! and doubled letters. Two people are the same only when every word of the shorter name has the
+//! skeleton of a word of the longer one and at least two words agree (see
+//! [`person_names_match`]); one shared word, such as a surname, is never enough.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Lower case, accents and marks removed, typographic apostrophes and dashes made plain.
+pub fn fold(text: &str) -> String {
+    text.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' => '\'',
+            '\u{2010}'..='\u{2015}' => '-',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The words of a name, folded, with hyphenated Arabic articles split off ("El-Ashmawy" →
+/// "el", "ashmawy") and the articles themselves dropped.
+pub fn name_words(name: &str) -> Vec<String> {
+    let folded = fold(name);
+    let mut words = Vec::new();
+    for raw in folded.split(|c: char| c.is_whitespace() || c == ',') {
+        let mut parts: Vec<&str> = raw.split('-').filter(|p| !p.is_empty()).collect();
+        while parts.len() > 1 && matches!(parts[0], "el" | "al" | "ul" | "ad" | "ar" | "as" | "at" | "az" | "an" | "ash") {
+            parts.remove(0);
+        }
+        let word: String = parts.join("").chars().filter(|c| c.is_alphanumeric()).collect();
+        if word.is_empty() || matches!(word.as_str(), "el" | "al") {
+            continue;
+        }
+        words.push(word);
+    }
+    words
+}
+
+/// What survives transliteration of one folded name word.
+pub fn skeleton(word: &str) -> String {
+    let w = word
+        .replace("kh", "h")
+        .replace("ch", "h")
+        .replace("gh", "g")
+        .replace("ph", "f")
+        .replace("th", "t")
+        .replace("sh", "s")
+        .replace("ou", "u")
+        .replace('q', "k")
+        .replace('c', "k")
+        .replace('p', "b")
+        .replace('j', "g")
+        .replace('z', "s");
+    let mut out = String::new();
+    let mut chars = w.chars().peekable();
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        let vowel = matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' | 'h') && !first;
+        first = false;
+        if vowel {
+            continue;
+        }
+        let c = if matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y') { '_' } else { c };
+        if out.ends_with(c) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether two personal names can name the same person: every word of the shorter has the
+/// skeleton of a distinct word of the longer, and at least two words agree.
+pub fn person_names_match(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() < 2 {
+        return false;
+    }
+    let long_keys: Vec<String> = long.iter().map(|w| skeleton(w)).collect();
+    let mut used = vec![false; long.len()];
+    for w in short {
+        let k = skeleton(w);
+        match long_keys.iter().enumerate().find(|(i, lk)| !used[*i] && **lk == k) {
+            Some((i, _)) => used[i] = true,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Whether a single word (a surname used alone) names the person with these name words.
+pub fn surname_matches(word: &str, person: &[String]) -> bool {
+    let w = name_words(word);
+    if w.len() != 1 {
+        return false;
+    }
+    let k = skeleton(&w[0]);
+    person.last().is_some_and(|last| *last == w[0] || skeleton(last) == k)
+}
+
+/// A lower-case ASCII slug for an IRI path segment; never empty.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in fold(text).chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        // A name in a script with no ASCII letters: a stable hash keeps the IRI valid and unique.
+        format!("x{:016x}", fnv1a(text.as_bytes()))
+    } else {
+        out
+    }
+}
+
+/// 64-bit FNV-1a: small, stable across platforms and versions, good enough for IRI suffixes.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Words of an organisation or agreement name, folded, with British and American spellings
+/// made one ("defence" → "defense") and punctuation dropped.
+pub fn core_words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "defence" => "defense".to_owned(),
+            "centre" => "center".to_owned(),
+            "programme" => "program".to_owned(),
+            "organisation" => "organization".to_owned(),
+            "airbase" => "air base".to_owned(),
+            "hq" => "headquarters".to_owned(),
+            w => w.to_owned(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(a: &str, b: &str) -> bool {
+        person_names_match(&name_words(a), &name_words(b))
+    }
+
+    #[test]
+    fn transliterations_match() {
+        assert!(m("El Abed Alawi Bouhamid", "El Abd Bohamid"));
+        assert!(m("Dokor Darmi Al-Farouk Belhir", "Belkhir el-Farouk"));
+        assert!(m("Tarek Mostafa El-Ashmawy", "Tariq Mustafa Ashmawi"));
+        assert!(m("Charalampos Vrettakos", "Haralambos Vretakos"));
+        assert!(m("Hisham Ezzat Mansour", "Hesham Ezzat Mansour"));
+    }
+
+    #[test]
+    fn sharing_one_word_is_not_enough() {
+        assert!(!m("Tomer Bar", "Tomer Cohen"));
+        assert!(!m("Ahmed Mansour", "Hisham Ezzat Mansour"));
+        assert!(!m("Bar", "Tomer Bar"));
+        assert!(!m("John Smith", "Jane Smith"));
+    }
+
+    #[test]
+    fn surnames() {
+        assert!(surname_matches("El-Ashmawy", &name_words("Tarek Mostafa El-Ashmawy")));
+        assert!(surname_matches("Bar", &name_words("Tomer Bar")));
+        assert!(!surname_matches("Tomer", &name_words("Tomer Bar")));
+    }
+
+    #[test]
+    fn slugs_are_ascii_and_never_empty() {
+        assert_eq!(slug("Étienne Vautrin"), "etienne-vautrin");
+        assert_eq!(slug("Israel’s Air Force"), "israel-s-air-force");
+        assert!(slug("\u{05E6}\u{05D4}\u{05F4}\u{05DC}").starts_with('x'));
+        assert_eq!(slug("a <b> {c} \"d\""), "a-b-c-d");
+    }
+}

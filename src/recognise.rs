@@ -1,0 +1,968 @@
+//! Recognise: find the spans of a sentence that name people, units, bases, agreements,
+//! countries and cities, and the local entity each one denotes.
+//!
+//! Lexicon phrases (ranks, roles, demonyms, head words) anchor general constructions of news
+//! English, tried left to right at each token:
+//! - a rank, or a role title, before a capitalised name: "Lieutenant General Tarek Mostafa
+//!   El-Ashmawy", "then-defense minister Benny Gantz";
+//! - modifiers before an organisation or installation head word: "Royal Moroccan Air Force",
+//!   "Tanagra Air Base", "Hellenic Air Force headquarters" (a base named after its unit),
+//!   "Air Force Station Ambala" (head first), and a sub-unit after a possessive:
+//!   "the Israeli Air Force's training department", "the HAF’s 114 Combat Wing";
+//! - an agreement head word with its modifiers and complement: "a roadmap for air cooperation",
+//!   "the maritime delimitation agreement", or a capitalised name: "… Accords";
+//! - a surname or acronym already introduced in the document: "Bar", "HAF";
+//! - a capitalised name in a position only a person takes: "his counterpart, X Y", "X Y, the
+//!   commander of …", "X Y from the ministry", "X Y said".
+//! Entities are local to the document here; [`crate::resolve`] merges them across documents.
+
+use std::collections::HashMap;
+
+use crate::analysis::{Class, DocAnalysis, Identity, LocalEntity, LocalId, Mention, Object, Pred};
+use crate::lexicon::{HeadPosition, Lexicon, Term, UnitLevel};
+use crate::names;
+use crate::segment::{Sentence, Token, TokenKind};
+
+/// A recognised span of a sentence, by token indices (end exclusive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub entity: LocalId,
+    pub class: Class,
+    /// Inside a longer span ("Israel" in "Israel's Air Force").
+    pub nested: bool,
+}
+
+/// The tokens of one sentence with their lexicon phrases, as the rules see them.
+pub struct Tokens<'a> {
+    pub text: &'a str,
+    pub toks: &'a [Token],
+    /// For each token that starts a lexicon phrase: the token after the phrase, and its terms.
+    pub lex: Vec<Option<(usize, Vec<Term>)>>,
+}
+
+impl<'a> Tokens<'a> {
+    pub fn new(text: &'a str, sentence: &'a Sentence, lexicon: &Lexicon) -> Self {
+        let toks = &sentence.tokens[..];
+        let mut lex = vec![None; toks.len()];
+        for m in lexicon.find(&text[sentence.start..sentence.end]) {
+            let (s, e) = (m.start + sentence.start, m.end + sentence.start);
+            let Ok(first) = toks.binary_search_by_key(&s, |t| t.start) else { continue };
+            let Some(last) = toks[first..].iter().position(|t| t.end == e) else { continue };
+            lex[first] = Some((first + last + 1, m.terms));
+        }
+        Tokens { text, toks, lex }
+    }
+
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.toks.is_empty()
+    }
+    pub fn word(&self, i: usize) -> &'a str {
+        self.toks.get(i).map_or("", |t| t.text(self.text))
+    }
+    pub fn is_word(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == TokenKind::Word)
+    }
+    pub fn is_cap(&self, i: usize) -> bool {
+        self.is_word(i) && self.word(i).chars().next().is_some_and(char::is_uppercase)
+    }
+    pub fn is_lower(&self, i: usize) -> bool {
+        self.is_word(i) && self.word(i).chars().next().is_some_and(char::is_lowercase)
+    }
+    pub fn is_all_caps(&self, i: usize) -> bool {
+        let w = self.word(i);
+        self.is_word(i) && w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+    }
+    /// Lexicon terms of the phrase starting at `i`, and the token after it.
+    pub fn terms(&self, i: usize) -> Option<(usize, &[Term])> {
+        self.lex.get(i)?.as_ref().map(|(e, t)| (*e, &t[..]))
+    }
+    pub fn term(&self, i: usize, pick: impl Fn(Term) -> bool) -> Option<(usize, Term)> {
+        let (end, terms) = self.terms(i)?;
+        terms.iter().copied().find(|t| pick(*t)).map(|t| (end, t))
+    }
+    /// Whether token `i` is glued to the one before it (no whitespace).
+    pub fn glued(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| !t.space_before)
+    }
+    /// The token after a possessive ending at `i` ("’s", "'s", or a plural's bare "’"), if one does.
+    pub fn possessive(&self, i: usize) -> Option<usize> {
+        let apostrophe = matches!(self.word(i), "'" | "\u{2019}") && self.glued(i);
+        if !apostrophe {
+            return None;
+        }
+        if self.word(i + 1) == "s" && self.glued(i + 1) && !self.is_word_glued_after(i + 1) {
+            return Some(i + 2);
+        }
+        if self.word(i.wrapping_sub(1)).ends_with('s') && !self.glued(i + 1) {
+            return Some(i + 1);
+        }
+        None
+    }
+    fn is_word_glued_after(&self, i: usize) -> bool {
+        self.toks.get(i + 1).is_some_and(|t| !t.space_before && t.kind != TokenKind::Punct)
+    }
+    /// The end of the word starting at `i`, joining tokens glued by hyphens, apostrophes and
+    /// dots ("El-Ashmawy", "Mont-de-Marsan", "l’Air") but not a possessive.
+    pub fn word_end(&self, i: usize) -> usize {
+        let mut j = i + 1;
+        while j + 1 < self.len()
+            && self.glued(j)
+            && matches!(self.word(j), "-" | "'" | "\u{2019}" | ".")
+            && self.glued(j + 1)
+            && self.toks[j + 1].kind != TokenKind::Punct
+            && self.possessive(j).is_none()
+        {
+            j += 2;
+        }
+        j
+    }
+    pub fn span_text(&self, start: usize, end: usize) -> &'a str {
+        &self.text[self.toks[start].start..self.toks[end - 1].end]
+    }
+    /// Whether the lower-cased words from `i` on spell `phrase`.
+    pub fn phrase_at(&self, i: usize, phrase: &str) -> Option<usize> {
+        let mut j = i;
+        for part in phrase.split_whitespace() {
+            if !self.word(j).eq_ignore_ascii_case(part) {
+                return None;
+            }
+            j += 1;
+        }
+        Some(j)
+    }
+    /// Whether one of `phrases` ends right before token `i`.
+    pub fn phrase_before(&self, i: usize, phrases: &[String]) -> bool {
+        phrases.iter().any(|p| {
+            let n = p.split_whitespace().count();
+            i >= n && self.phrase_at(i - n, p) == Some(i)
+        })
+    }
+}
+
+/// A name read at a position: its token range and words.
+#[derive(Debug, Clone)]
+struct NameParse {
+    end: usize,
+    words: usize,
+    /// The token after a possessive ending the name.
+    possessive: Option<usize>,
+}
+
+/// A parsed organisation or installation phrase.
+#[derive(Debug, Clone)]
+struct OrgParse {
+    start: usize,
+    end: usize,
+    class: Class,
+    /// Countries named among the modifiers, with their token ranges and whether possessive.
+    countries: Vec<(usize, usize, usize)>,
+    core: String,
+    level: Option<UnitLevel>,
+    /// For a base named after a unit, or a sub-unit after a possessive: the inner unit.
+    inner: Option<Box<OrgParse>>,
+    inner_entity: Option<LocalId>,
+    /// For a base with its head first: the token range of the place name after the head.
+    tail: Option<(usize, usize)>,
+}
+
+/// The recogniser's memory of one document.
+pub struct DocRecogniser<'l> {
+    lex: &'l Lexicon,
+    acronyms: Vec<(String, LocalId)>,
+    cities: HashMap<String, LocalId>,
+    /// The last unit seen for each head phrase, for generic back-references ("the air force").
+    last_by_head: HashMap<String, Vec<LocalId>>,
+}
+
+impl<'l> DocRecogniser<'l> {
+    pub fn new(lex: &'l Lexicon) -> Self {
+        DocRecogniser { lex, acronyms: Vec::new(), cities: HashMap::new(), last_by_head: HashMap::new() }
+    }
+
+    /// Recognise the spans of sentence `si`, adding entities, mentions and the facts that the
+    /// names themselves state (a rank before a name, a demonym in a unit's name) to `doc`.
+    pub fn sentence(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize) -> Vec<Span> {
+        let mut spans: Vec<Span> = Vec::new();
+        let mut i = 0;
+        while i < t.len() {
+            let before = spans.len();
+            let next = self
+                .rank_or_role_person(doc, t, si, i, &mut spans)
+                .or_else(|| self.organisation(doc, t, si, i, &mut spans))
+                .or_else(|| self.agreement(doc, t, si, i, &mut spans))
+                .or_else(|| self.acronym(doc, t, si, i, &mut spans))
+                .or_else(|| self.place(doc, t, si, i, &mut spans))
+                .or_else(|| self.known_person(doc, t, si, i, &mut spans))
+                .or_else(|| self.cued_person(doc, t, si, i, &mut spans))
+                .or_else(|| self.cued_city(doc, t, si, i, &mut spans));
+            match next {
+                Some(end) if end > i => {
+                    // A parenthesised acronym or alias right after a name: "(HAF)", "(Vayu Bhawan)".
+                    i = self.parenthesised_alias(doc, t, si, end, &mut spans, before);
+                }
+                _ => i += 1,
+            }
+        }
+        spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+        spans
+    }
+
+    pub fn mention(&self, doc: &mut DocAnalysis, t: &Tokens, si: usize, start: usize, end: usize, entity: LocalId) {
+        let (s, e) = (t.toks[start].start, t.toks[end - 1].end);
+        let surface = t.text[s..e].to_owned();
+        if !doc.entities[entity].names.contains(&surface) {
+            doc.entities[entity].names.push(surface.clone());
+        }
+        if !doc.mentions.iter().any(|m| m.start == s && m.end == e && m.entity == entity) {
+            doc.mentions.push(Mention { start: s, end: e, entity, sentence: si, text: surface });
+        }
+    }
+
+    fn new_entity(doc: &mut DocAnalysis, class: Class, identity: Identity, rule: &'static str) -> LocalId {
+        doc.entities.push(LocalEntity { class, identity, names: Vec::new(), rule });
+        doc.entities.len() - 1
+    }
+
+    // ---- people ------------------------------------------------------------------------
+
+    /// Read a personal name at `i`: 1–5 capitalised words (name particles allowed inside).
+    fn name_at(&self, t: &Tokens, i: usize, max_words: usize) -> Option<NameParse> {
+        let mut j = i;
+        let mut words = 0;
+        let mut possessive = None;
+        while j < t.len() && words < max_words {
+            let w = t.word(j);
+            let particle = t.is_lower(j) && self.lex.is_name_particle(w) && {
+                // "el-Farouk", "bin Salman": a particle joined or followed by a capitalised word.
+                let e = t.word_end(j);
+                (e > j + 1 && t.is_cap(j + 2)) || (t.is_cap(e) && words > 0)
+            };
+            if !(t.is_cap(j) || particle) {
+                break;
+            }
+            if t.is_cap(j) && (self.lex.is_function_word(w) && words == 0 || self.blocks_name(t, j, words)) {
+                break;
+            }
+            let end = t.word_end(j);
+            words += 1;
+            j = end;
+            // An initial: "J. Smith".
+            if t.word(j) == "." && t.glued(j) && t.word(j - 1).chars().count() == 1 {
+                j += 1;
+            }
+            if let Some(after) = t.possessive(j) {
+                possessive = Some(after);
+                break;
+            }
+        }
+        // A name does not end on a particle.
+        while words > 0 && t.is_lower(j - 1) && self.lex.is_name_particle(t.word(j - 1)) {
+            j -= 1;
+            words -= 1;
+        }
+        (words > 0).then_some(NameParse { end: j, words, possessive })
+    }
+
+    /// Whether the lexicon says the word at `j` cannot be part of a personal name.
+    fn blocks_name(&self, t: &Tokens, j: usize, words_so_far: usize) -> bool {
+        if let Some((_, terms)) = t.terms(j) {
+            return terms.iter().any(|term| match term {
+                Term::Rank(_) | Term::Role(_) | Term::UnitHead(_) | Term::InstallationHead(_) | Term::Agreement(_)
+                | Term::Month(_) | Term::Weekday(_) | Term::Region => true,
+                Term::Country(_) | Term::Demonym(_) | Term::City(_) => words_so_far == 0,
+            });
+        }
+        let w = t.word(j);
+        let ne = &self.lex.non_entities;
+        ne.outlet_words.iter().chain(&ne.region_words).chain(&ne.event_words).any(|x| x == w)
+    }
+
+    /// A person entity for the name at `start..end`, reusing one of the document's people when
+    /// the names match.
+    fn person(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, start: usize, end: usize, rule: &'static str) -> LocalId {
+        let surface = t.span_text(start, end);
+        let words = names::name_words(surface);
+        let found = doc.entities.iter().enumerate().find_map(|(id, e)| match &e.identity {
+            Identity::Person { words: known } if *known == words || names::person_names_match(known, &words) => Some(id),
+            _ => None,
+        });
+        let id = match found {
+            Some(id) => {
+                if let Identity::Person { words: known } = &mut doc.entities[id].identity {
+                    if words.len() > known.len() {
+                        *known = words;
+                    }
+                }
+                id
+            }
+            None => Self::new_entity(doc, Class::Person, Identity::Person { words }, rule),
+        };
+        self.mention(doc, t, si, start, end, id);
+        id
+    }
+
+    /// "Lieutenant General X Y", "Commander X Y", "then-defense minister X Y", and a role before
+    /// a rank: "spokesman Colonel X Y".
+    fn rank_or_role_person(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
+        let mut j = i;
+        let mut rank = None;
+        let mut role = None;
+        if let Some((end, Term::Role(r))) = t.term(i, |x| matches!(x, Term::Role(_))) {
+            role = Some(r);
+            j = end;
+        }
+        if let Some((end, Term::Rank(r))) = t.term(j, |x| matches!(x, Term::Rank(_))) {
+            // A rank stands before a name only when capitalised as a title.
+            if t.is_cap(j) {
+                rank = Some(r);
+                j = end;
+                if t.word(j) == "." && t.glued(j) {
+                    j += 1;
+                }
+            }
+        }
+        if rank.is_none() && role.is_none() {
+            return None;
+        }
+        let name = self.name_at(t, j, 5)?;
+        // Without a rank, a role title is a person's only when a full name follows.
+        if rank.is_none() && name.words < 2 {
+            return None;
+        }
+        let name_end = name.end;
+        let person = self.person(doc, t, si, j, name_end, if rank.is_some() { "rank-before-name" } else { "title-before-name" });
+        spans.push(Span { start: j, end: name_end, entity: person, class: Class::Person, nested: false });
+        if let Some(r) = rank {
+            doc.add_fact(person, Pred::Rank, Object::Text(self.lex.ranks[r].name.clone()), si, "rank-before-name");
+        }
+        if let Some(r) = role {
+            doc.add_fact(person, Pred::Role, Object::Text(self.lex.roles[r].name.clone()), si, "title-before-name");
+        }
+        Some(name.possessive.unwrap_or(name_end))
+    }
+
+    /// A surname (or fuller form) of a person already named in this document.
+    fn known_person(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
+        if !t.is_cap(i) || self.lex.is_function_word(t.word(i)) && t.word_end(i) == i + 1 && !self.is_known_surname(doc, t.word(i)) {
+            return None;
+        }
+        let name = self.name_at(t, i, 4)?;
+        let surface = t.span_text(i, name.end);
+        let words = names::name_words(surface);
+        let candidates: Vec<LocalId> = doc
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| match &e.identity {
+                Identity::Person { words: known } => {
+                    if words.len() == 1 {
+                        names::surname_matches(surface, known)
+                    } else {
+                        *known == words || names::person_names_match(known, &words)
+                    }
+                }
+                _ => false,
+            })
+            .map(|(id, _)| id)
+            .collect();
+        if candidates.len() != 1 {
+            return None;
+        }
+        let person = candidates[0];
+        self.mention(doc, t, si, i, name.end, person);
+        spans.push(Span { start: i, end: name.end, entity: person, class: Class::Person, nested: false });
+        Some(name.possessive.unwrap_or(name.end))
+    }
+
+    fn is_known_surname(&self, doc: &DocAnalysis, word: &str) -> bool {
+        doc.entities.iter().any(|e| matches!(&e.identity, Identity::Person { words } if names::surname_matches(word, words)))
+    }
+
+    /// A full name where only a person can stand: after "counterpart,", before ", the <role>",
+    /// before "from/of the <unit>", before a speech verb.
+    fn cued_person(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
+        if !t.is_cap(i) {
+            return None;
+        }
+        let name = self.name_at(t, i, 5)?;
+        if name.words < 2 || name.possessive.is_some() {
+            return None;
+        }
+        let e = name.end;
+        let after_counterpart = i >= 2 && t.word(i - 1) == "," && t.word(i - 2).to_lowercase().starts_with("counterpart");
+        let role_follows = t.word(e) == ","
+            && (t.term(e + 1, |x| matches!(x, Term::Role(_) | Term::Rank(_))).is_some()
+                || (t.word(e + 1).eq_ignore_ascii_case("the") && t.term(e + 2, |x| matches!(x, Term::Role(_))).is_some()));
+        let member_follows = self.lex.cues.membership_prepositions.iter().any(|p| t.word(e).eq_ignore_ascii_case(p))
+            && t.word(e).eq_ignore_ascii_case("from")
+            && (t.word(e + 1).eq_ignore_ascii_case("the") || t.term(e + 1, |x| matches!(x, Term::Country(_) | Term::Demonym(_))).is_some());
+        let speaks = self.lex.cues.speech_verbs.iter().any(|v| t.word(e).eq_ignore_ascii_case(v));
+        if !(after_counterpart || role_follows || member_follows || speaks) {
+            return None;
+        }
+        let person = self.person(doc, t, si, i, e, "name-in-person-position");
+        spans.push(Span { start: i, end: e, entity: person, class: Class::Person, nested: false });
+        Some(e)
+    }
+
+    // ---- organisations and installations ------------------------------------------------
+
+    /// A unit or base phrase at `i`, with the entities it names.
+    fn organisation(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
+        let parse = self.parse_org(t, i)?;
+        let mut parse = parse;
+        let after = self.sub_unit(t, &mut parse);
+        let entity = self.org_entities(doc, t, si, &mut parse, spans, false, Some(after.1));
+        let _ = entity;
+        Some(after.0)
+    }
+
+    /// After a unit, a possessive and a sub-unit: "…'s training department". Returns the token
+    /// after everything read, and that token for context.
+    fn sub_unit(&self, t: &Tokens, parse: &mut OrgParse) -> (usize, usize) {
+        if parse.class != Class::Unit {
+            return (parse.end, parse.end);
+        }
+        let Some(after) = t.possessive(parse.end) else { return (parse.end, parse.end) };
+        if let Some(sub) = self.parse_org_after_possessive(t, after) {
+            let outer = std::mem::replace(parse, sub);
+            let end = parse.end;
+            parse.start = outer.start;
+            parse.inner = Some(Box::new(outer));
+            return (end, end);
+        }
+        (parse.end, parse.end)
+    }
+
+    /// Modifiers and a head word: "Royal Moroccan Air Force", "Ben Guerir airbase",
+    /// "Air Force Station Ambala", "No. 17 Squadron".
+    fn parse_org(&self, t: &Tokens, i: usize) -> Option<OrgParse> {
+        // Head first: "Air Force Station Ambala", "Camp X".
+        if let Some((end, Term::InstallationHead(h))) = t.term(i, |x| matches!(x, Term::InstallationHead(_))) {
+            if self.lex.installation_heads[h].position == HeadPosition::Before && t.is_cap(i) {
+                let name = self.name_at(t, end, 3)?;
+                let core = names::core_words(t.span_text(i, name.end)).join(" ");
+                return Some(OrgParse {
+                    start: i,
+                    end: name.end,
+                    class: Class::Base,
+                    countries: vec![],
+                    core,
+                    level: None,
+                    inner: None,
+                    inner_entity: None,
+                    tail: Some((end, name.end)),
+                });
+            }
+        }
+        self.parse_modified_org(t, i, false)
+    }
+
+    fn parse_org_after_possessive(&self, t: &Tokens, i: usize) -> Option<OrgParse> {
+        self.parse_modified_org(t, i, true)
+    }
+
+    /// `mods* head` where mods are countries, demonyms, capitalised words and numbers; lower-case
+    /// words only after a demonym or possessive ("Moroccan air force", "…'s training department").
+    fn parse_modified_org(&self, t: &Tokens, i: usize, after_possessive: bool) -> Option<OrgParse> {
+        let mut j = i;
+        let mut countries: Vec<(usize, usize, usize)> = Vec::new();
+        let mut core: Vec<String> = Vec::new();
+        let mut lower_ok = after_possessive;
+        let mut lower_count = 0;
+        let mut first = true;
+        loop {
+            if j >= t.len() {
+                return None;
+            }
+            // The head word.
+            if let Some((end, term)) = t.term(j, |x| matches!(x, Term::UnitHead(_) | Term::InstallationHead(_))) {
+                let capital_head = t.is_cap(j) || t.is_all_caps(j);
+                let named = !core.is_empty() || !countries.is_empty();
+                let (class, level, head_phrase) = match term {
+                    Term::UnitHead(h) => (Class::Unit, Some(self.lex.unit_heads[h].level), self.lex.unit_heads[h].phrase.clone()),
+                    Term::InstallationHead(h) if self.lex.installation_heads[h].position == HeadPosition::After => {
+                        (Class::Base, None, self.lex.installation_heads[h].phrase.clone())
+                    }
+                    _ => return None,
+                };
+                // A bare lower-case head is a generic reference ("the air force bases"), and a
+                // bare capitalised one a back-reference; a base needs a name before its head.
+                let ok = match class {
+                    Class::Base => named && (core.iter().any(|w| !w.is_empty()) || !countries.is_empty()),
+                    _ => named || (capital_head && !first_is_function(self.lex, t, j)) || after_possessive,
+                };
+                if !ok {
+                    return None;
+                }
+                // A unit's head may be followed by an installation head: a base named after its unit.
+                let mut parse = OrgParse {
+                    start: i,
+                    end,
+                    class,
+                    countries: countries.clone(),
+                    core: {
+                        let mut c: Vec<String> = core.iter().filter(|w| !w.is_empty()).cloned().collect();
+                        c.extend(names::core_words(&head_phrase));
+                        c.join(" ")
+                    },
+                    level,
+                    inner: None,
+                    inner_entity: None,
+                    tail: None,
+                };
+                if class == Class::Unit {
+                    if let Some((bend, Term::InstallationHead(bh))) = t.term(end, |x| matches!(x, Term::InstallationHead(_))) {
+                        if self.lex.installation_heads[bh].position == HeadPosition::After {
+                            let head = self.lex.installation_heads[bh].phrase.clone();
+                            return Some(OrgParse {
+                                start: i,
+                                end: bend,
+                                class: Class::Base,
+                                countries: vec![],
+                                core: names::core_words(&head).join(" "),
+                                level: None,
+                                inner: Some(Box::new(parse)),
+                                inner_entity: None,
+                                tail: None,
+                            });
+                        }
+                    }
+                    // A unit's name goes on with a capitalised word after the head only when
+                    // another head follows: "Air Force Training Command".
+                    if t.is_cap(end) {
+                        if let Some(longer) = self.parse_modified_org(t, end, false) {
+                            if longer.class == Class::Unit && longer.start == end && longer.countries.is_empty() {
+                                parse.end = longer.end;
+                                parse.core = format!("{} {}", parse.core, longer.core);
+                                parse.level = longer.level;
+                            }
+                        }
+                    }
+                }
+                return Some(parse);
+            }
+            // A country, maybe possessive: "Israel's Air Force", "Morocco's Royal Armed Forces".
+            if let Some((end, Term::Country(c))) = t.term(j, |x| matches!(x, Term::Country(_))) {
+                if !first || after_possessive {
+                    return None;
+                }
+                countries.push((c, j, end));
+                first = false;
+                lower_ok = true;
+                j = t.possessive(end).unwrap_or(end);
+                continue;
+            }
+            // A demonym, or a compound of them: "Moroccan-Israeli".
+            if let Some((mut end, Term::Demonym(c))) = t.term(j, |x| matches!(x, Term::Demonym(_))) {
+                countries.push((c, j, end));
+                while t.word(end) == "-" && t.glued(end) {
+                    match t.term(end + 1, |x| matches!(x, Term::Demonym(_))) {
+                        Some((e2, Term::Demonym(c2))) => {
+                            countries.push((c2, end + 1, e2));
+                            end = e2;
+                        }
+                        _ => return None, // "French-built"
+                    }
+                }
+                first = false;
+                lower_ok = true;
+                j = end;
+                continue;
+            }
+            if t.lex.get(j).is_some_and(|l| l.is_some()) {
+                // Any other lexicon phrase (a rank, role, month, region) ends the modifiers.
+                let (end, terms) = t.terms(j).unwrap();
+                let _ = end;
+                if terms.iter().any(|x| matches!(x, Term::Rank(_) | Term::Role(_) | Term::Month(_) | Term::Weekday(_) | Term::Region | Term::Agreement(_) | Term::City(_))) {
+                    return None;
+                }
+            }
+            let w = t.word(j);
+            if t.is_cap(j) {
+                if self.lex.is_function_word(w) && (first || !self.lex.is_name_connector(w)) {
+                    return None;
+                }
+                if self.blocks_name(t, j, 1) {
+                    return None;
+                }
+                let end = t.word_end(j);
+                let text = t.span_text(j, end);
+                if !self.lex.is_ignorable_modifier(text) {
+                    core.extend(names::core_words(text));
+                } else {
+                    core.push(String::new());
+                }
+                first = false;
+                j = end;
+                continue;
+            }
+            if t.toks[j].kind == TokenKind::Number && (t.is_cap(j + 1) || t.term(j + 1, |x| matches!(x, Term::UnitHead(_))).is_some()) {
+                core.push(w.to_owned());
+                first = false;
+                j += 1;
+                continue;
+            }
+            // "No. 17 Squadron"
+            if w == "No" && t.word(j + 1) == "." && t.toks.get(j + 2).is_some_and(|x| x.kind == TokenKind::Number) {
+                j += 2;
+                continue;
+            }
+            if t.is_lower(j) {
+                let connector = self.lex.is_name_connector(w) && !first && (t.is_cap(j + 1) || t.is_lower(j + 1) && self.lex.is_name_connector(t.word(j + 1)) && t.is_cap(j + 2));
+                if connector {
+                    core.push(w.to_lowercase());
+                    j += 1;
+                    continue;
+                }
+                if lower_ok && lower_count < 4 && !self.lex.is_function_word(w) && !t.word(j).ends_with("ed") {
+                    lower_count += 1;
+                    core.extend(names::core_words(w));
+                    j = t.word_end(j);
+                    continue;
+                }
+            }
+            return None;
+        }
+    }
+
+    /// Create (or find) the entities of a parsed organisation phrase and their mentions.
+    #[allow(clippy::too_many_arguments)]
+    fn org_entities(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, p: &mut OrgParse, spans: &mut Vec<Span>, nested: bool, _after: Option<usize>) -> Option<LocalId> {
+        // The inner unit first: the base's operator, or the sub-unit's parent.
+        let mut inner_id = None;
+        if let Some(inner) = p.inner.as_mut() {
+            inner_id = self.org_entities(doc, t, si, inner, spans, true, None);
+        }
+        if inner_id.is_none() && p.inner.is_none() && p.class == Class::Unit && p.start < p.end {
+            // A sub-unit after an acronym or a generic reference: "the HAF’s 114 Combat Wing".
+        }
+        for &(c, s, e) in &p.countries {
+            let country = self.country_entity(doc, c);
+            self.mention(doc, t, si, s, e, country);
+            spans.push(Span { start: s, end: e, entity: country, class: Class::Country, nested: true });
+        }
+        let countries: Vec<usize> = p.countries.iter().map(|c| c.0).collect();
+        let id = match p.class {
+            Class::Unit => {
+                let parent = inner_id.filter(|_| p.inner.as_ref().is_some_and(|i| i.class == Class::Unit));
+                let id = self.unit_entity(doc, &p.core, &countries, parent, "organisation-head-word");
+                let head_key = p.core.split(' ').rev().take(2).collect::<Vec<_>>().join(" ");
+                self.last_by_head.entry(head_key).or_default().push(id);
+                if let Some(parent) = parent {
+                    doc.add_fact(id, Pred::PartOf, Object::Entity(parent), si, "possessive-sub-unit");
+                }
+                id
+            }
+            Class::Base => {
+                let operator = inner_id;
+                let core = p.core.clone();
+                let found = doc.entities.iter().position(|e| matches!(&e.identity, Identity::Base { core: c, operator: o } if *c == core && *o == operator));
+                let id = found.unwrap_or_else(|| Self::new_entity(doc, Class::Base, Identity::Base { core, operator }, "installation-head-word"));
+                if let Some(op) = operator {
+                    doc.add_fact(id, Pred::OperatedBy, Object::Entity(op), si, "base-named-after-unit");
+                }
+                // A city named inside the base's name: "Air Force Station Ambala".
+                if let Some((s, e)) = p.tail {
+                    for k in s..e {
+                        if let Some((end, Term::City(c))) = t.term(k, |x| matches!(x, Term::City(_))) {
+                            let city = self.city_entity(doc, t.span_text(k, end), Some(c));
+                            doc.add_fact(id, Pred::LocatedIn, Object::Entity(city), si, "city-in-base-name");
+                        }
+                    }
+                }
+                id
+            }
+            _ => return None,
+        };
+        for &c in &countries {
+            let country = self.country_entity(doc, c);
+            doc.add_fact(id, Pred::Country, Object::Entity(country), si, "demonym-in-name");
+        }
+        self.mention(doc, t, si, p.start, p.end, id);
+        spans.push(Span { start: p.start, end: p.end, entity: id, class: p.class, nested });
+        p.inner_entity = inner_id;
+        Some(id)
+    }
+
+    /// The document's unit with this core name, countries and parent, or a new one.
+    pub fn unit_entity(&mut self, doc: &mut DocAnalysis, core: &str, countries: &[usize], parent: Option<LocalId>, rule: &'static str) -> LocalId {
+        let wanted: Vec<LocalId> = countries.iter().map(|&c| self.country_entity(doc, c)).collect();
+        let found = doc.entities.iter().enumerate().position(|(id, e)| {
+            matches!(&e.identity, Identity::Unit { core: c, parent: p } if c == core && *p == parent)
+                && {
+                    let mut have = doc.entity_objects(id, Pred::Country);
+                    have.sort();
+                    let mut want = wanted.clone();
+                    want.sort();
+                    have == want
+                }
+        });
+        found.unwrap_or_else(|| Self::new_entity(doc, Class::Unit, Identity::Unit { core: core.to_owned(), parent }, rule))
+    }
+
+    pub fn country_entity(&mut self, doc: &mut DocAnalysis, c: usize) -> LocalId {
+        if let Some(id) = doc.entities.iter().position(|e| e.identity == Identity::Country(c)) {
+            return id;
+        }
+        Self::new_entity(doc, Class::Country, Identity::Country(c), "country-lexicon")
+    }
+
+    pub fn city_entity(&mut self, doc: &mut DocAnalysis, surface: &str, country: Option<usize>) -> LocalId {
+        let key = names::fold(surface);
+        if let Some(&id) = self.cities.get(&key) {
+            return id;
+        }
+        let name = match country {
+            // The lexicon's spelling, so that "NEW DELHI" in a dateline is "New Delhi".
+            Some(c) => {
+                let cc = &self.lex.countries[c];
+                std::iter::once(&cc.capital).chain(&cc.cities).find(|n| names::fold(n) == key).cloned().unwrap_or_else(|| surface.to_owned())
+            }
+            None => surface.to_owned(),
+        };
+        let id = Self::new_entity(doc, Class::City, Identity::City { name, country }, if country.is_some() { "city-lexicon" } else { "place-after-travel-verb" });
+        self.cities.insert(key, id);
+        if let Some(c) = country {
+            let country = self.country_entity(doc, c);
+            doc.add_fact(id, Pred::Country, Object::Entity(country), 0, "city-lexicon");
+        }
+        id
+    }
+
+    // ---- agreements ----------------------------------------------------------------------
+
+    /// "the Abraham Accords"-style names, and generic agreements with their modifiers and
+    /// complement: "a defense MOU", "a roadmap for air cooperation", "an agreement delimiting
+    /// their maritime zones".
+    fn agreement(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
+        // A capitalised name before a capitalised head.
+        let mut j = i;
+        let mut words = 0;
+        while t.is_cap(j) && t.terms(j).is_none() && !self.lex.is_function_word(t.word(j)) {
+            j = t.word_end(j);
+            words += 1;
+        }
+        if words > 0 {
+            if let Some((end, Term::Agreement(k))) = t.term(j, |x| matches!(x, Term::Agreement(_))) {
+                if t.is_cap(j) {
+                    let name = t.span_text(i, end).to_owned();
+                    let key = names::core_words(&name).join(" ");
+                    let found = doc.entities.iter().position(|e| matches!(&e.identity, Identity::Agreement { named: Some(n), .. } if *n == key));
+                    let id = found.unwrap_or_else(|| {
+                        Self::new_entity(doc, Class::Agreement, Identity::Agreement { kind: k, named: Some(key.clone()), core: key.clone() }, "named-agreement")
+                    });
+                    self.mention(doc, t, si, i, end, id);
+                    spans.push(Span { start: i, end, entity: id, class: Class::Agreement, nested: false });
+                    return Some(end);
+                }
+            }
+            return None;
+        }
+        let (head_end, Term::Agreement(kind)) = t.term(i, |x| matches!(x, Term::Agreement(_)))? else { return None };
+        let head_text = t.span_text(i, head_end);
+        // Plural generic heads ("similar agreements") name no single agreement.
+        if head_text.ends_with('s') && !t.is_all_caps(i) && !head_text.ends_with("ss") {
+            return None;
+        }
+        // Modifiers back to a determiner: "the maritime delimitation agreement".
+        let mut start = i;
+        let mut k = i;
+        while k > 0 && t.is_lower(k - 1) && !self.lex.is_function_word(t.word(k - 1)) && i - (k - 1) <= 3 {
+            k -= 1;
+        }
+        if k < i && k > 0 && matches!(t.word(k - 1).to_lowercase().as_str(), "a" | "an" | "the" | "this" | "their" | "its" | "his" | "her") {
+            // Stop at the first verb-like word ("signed", "agreed").
+            let verb = (k..i).rposition(|x| self.lex.cues.sign_verbs.iter().any(|v| t.word(x).eq_ignore_ascii_case(v)) || t.word(x).ends_with("ed"));
+            start = match verb {
+                Some(v) => k + v + 1,
+                None => k,
+            };
+        }
+        // The complement: "for air cooperation", "delimiting their maritime zones".
+        let mut end = head_end;
+        let w = t.word(end).to_lowercase();
+        if (w == "for" || w == "on" || (w.ends_with("ing") && w != "including" && w != "during" && !self.lex.is_function_word(&w))) && t.is_lower(end) {
+            let mut m = end + 1;
+            let mut content = 0;
+            while m < t.len() && t.is_lower(m) && content < 3 {
+                let x = t.word(m).to_lowercase();
+                if matches!(x.as_str(), "their" | "its" | "the") && content == 0 {
+                    m += 1;
+                    continue;
+                }
+                if self.lex.is_function_word(&x) || x == "to" {
+                    break;
+                }
+                content += 1;
+                m += 1;
+            }
+            if content > 0 {
+                end = m;
+            }
+        }
+        let sentence_text = t.span_text(0, t.len());
+        let signed = self.lex.cues.sign_verbs.iter().any(|v| crate::lexicon::contains_phrase(sentence_text, v));
+        let known = doc.entities.iter().position(|e| matches!(&e.identity, Identity::Agreement { kind: k2, named: None, .. } if *k2 == kind));
+        let acronym_follows = t.word(end) == "(" && t.is_all_caps(end + 1) || t.word(end) == "(" && t.word(end + 1).chars().filter(|c| c.is_uppercase()).count() >= 2;
+        if !(signed || known.is_some() || acronym_follows) {
+            return None;
+        }
+        let core = names::core_words(t.span_text(start, end)).join(" ");
+        let id = match known {
+            Some(id) => id,
+            None => Self::new_entity(doc, Class::Agreement, Identity::Agreement { kind, named: None, core }, "agreement-head-word"),
+        };
+        self.mention(doc, t, si, start, end, id);
+        spans.push(Span { start, end, entity: id, class: Class::Agreement, nested: false });
+        Some(end)
+    }
+
+    // ---- acronyms, aliases, places ----------------------------------------------------------
+
+    /// An acronym the document defined, or the initials of one of its units: "HAF", "IAF’s".
+    fn acronym(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
+        if !(t.is_all_caps(i) || t.word(i).chars().filter(|c| c.is_uppercase()).count() >= 2 && t.word(i).len() <= 5) {
+            return None;
+        }
+        let w = t.word(i);
+        let id = self.acronyms.iter().find(|(a, _)| a == w).map(|(_, id)| *id).or_else(|| self.initials_of_unit(doc, w))?;
+        self.mention(doc, t, si, i, i + 1, id);
+        spans.push(Span { start: i, end: i + 1, entity: id, class: doc.entities[id].class, nested: false });
+        // A sub-unit after the acronym's possessive: "the HAF’s 114 Combat Wing".
+        if doc.entities[id].class == Class::Unit {
+            if let Some(after) = t.possessive(i + 1) {
+                if let Some(mut sub) = self.parse_org_after_possessive(t, after) {
+                    if sub.class == Class::Unit {
+                        sub.start = i;
+                        if let Some(sub_id) = self.org_entities(doc, t, si, &mut sub, spans, false, None) {
+                            if let Identity::Unit { parent, .. } = &mut doc.entities[sub_id].identity {
+                                *parent = Some(id);
+                            }
+                            doc.add_fact(sub_id, Pred::PartOf, Object::Entity(id), si, "possessive-sub-unit");
+                            // The sub-unit's own name, without the acronym, is a form of it too.
+                            let own_start = after;
+                            self.mention(doc, t, si, own_start, sub.end, sub_id);
+                        }
+                        return Some(sub.end);
+                    }
+                }
+            }
+        }
+        Some(i + 1)
+    }
+
+    fn initials_of_unit(&self, doc: &DocAnalysis, acronym: &str) -> Option<LocalId> {
+        if acronym.len() < 2 || !acronym.chars().all(|c| c.is_ascii_uppercase()) {
+            return None;
+        }
+        let matches: Vec<LocalId> = doc
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.class == Class::Unit)
+            .filter(|(_, e)| {
+                e.names.iter().any(|n| {
+                    let initials: String = n
+                        .split(|c: char| c.is_whitespace() || c == '-')
+                        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                        .filter_map(|w| w.chars().next())
+                        .collect();
+                    initials == acronym
+                })
+            })
+            .map(|(id, _)| id)
+            .collect();
+        (matches.len() == 1).then(|| matches[0])
+    }
+
+    /// "(HAF)" or "(Vayu Bhawan)" right after a name: another name of the same entity.
+    fn parenthesised_alias(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, end: usize, spans: &mut Vec<Span>, first_new: usize) -> usize {
+        if t.word(end) != "(" {
+            return end;
+        }
+        let Some(close) = (end + 1..t.len().min(end + 8)).find(|&k| t.word(k) == ")") else { return end };
+        if close == end + 1 {
+            return end;
+        }
+        // The entity named right before the bracket: the last top-level span ending there.
+        let Some(span) = spans[first_new..].iter().rev().find(|s| s.end == end || (!s.nested && s.end <= end)).cloned() else { return end };
+        if !matches!(span.class, Class::Unit | Class::Base | Class::Agreement) {
+            return end;
+        }
+        let inner_ok = (end + 1..close).all(|k| t.is_cap(k) || t.is_all_caps(k) || t.word(k) == "-" || t.is_word(k) && t.word(k).chars().any(char::is_uppercase));
+        if !inner_ok {
+            return end;
+        }
+        if close == end + 2 && t.word(end + 1).chars().filter(|c| c.is_uppercase()).count() >= 2 {
+            let acr = t.word(end + 1).to_owned();
+            if !self.acronyms.iter().any(|(a, _)| *a == acr) {
+                self.acronyms.push((acr, span.entity));
+            }
+        }
+        self.mention(doc, t, si, end + 1, close, span.entity);
+        spans.push(Span { start: end + 1, end: close, entity: span.entity, class: span.class, nested: true });
+        close + 1
+    }
+
+    /// A country or a city of the lexicon.
+    fn place(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
+        let (end, term) = t.term(i, |x| matches!(x, Term::Country(_) | Term::City(_)))?;
+        let (id, class) = match term {
+            Term::Country(c) => (self.country_entity(doc, c), Class::Country),
+            Term::City(c) => {
+                // A city's name as part of a longer capitalised name is not the city.
+                if t.is_cap(end) && t.terms(end).is_none() && !self.lex.is_function_word(t.word(end)) {
+                    return None;
+                }
+                (self.city_entity(doc, t.span_text(i, end), Some(c)), Class::City)
+            }
+            _ => return None,
+        };
+        self.mention(doc, t, si, i, end, id);
+        spans.push(Span { start: i, end, entity: id, class, nested: false });
+        Some(t.possessive(end).unwrap_or(end))
+    }
+
+    /// A place the lexicon does not know, where only a town can stand: after a verb of travel
+    /// ("flew to Ambala"), or after an installation ("headquarters in Cholargos").
+    fn cued_city(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
+        if !t.is_cap(i) || self.lex.is_function_word(t.word(i)) || t.terms(i).is_some() {
+            return None;
+        }
+        let travel = ["flew to", "travelled to", "traveled to", "arrived in", "landed in", "arrives in", "flies to"];
+        let after_travel = travel.iter().any(|p| {
+            let n = p.split_whitespace().count();
+            i >= n && t.phrase_at(i - n, p) == Some(i)
+        });
+        let after_base = i >= 2
+            && t.word(i - 1) == "in"
+            && spans.iter().any(|s| s.class == Class::Base && s.end == i - 1 && !s.nested);
+        if !(after_travel || after_base) {
+            return None;
+        }
+        let name = self.name_at(t, i, 2)?;
+        if name.possessive.is_some() {
+            return None;
+        }
+        let id = self.city_entity(doc, t.span_text(i, name.end), None);
+        self.mention(doc, t, si, i, name.end, id);
+        spans.push(Span { start: i, end: name.end, entity: id, class: Class::City, nested: false });
+        Some(name.end)
+    }
+
+    /// The document's units whose head matches the generic reference `head` ("air force"),
+    /// most recent last.
+    pub fn units_with_head(&self, head: &str) -> &[LocalId] {
+        self.last_by_head.get(head).map_or(&[], |v| &v[..])
+    }
+}
+
+fn first_is_function(lex: &Lexicon, t: &Tokens, j: usize) -> bool {
+    j > 0 && lex.is_function_word(t.word(j - 1)) && !t.word(j - 1).eq_ignore_ascii_case("the")
+}

@@ -1,0 +1,737 @@
+//! Relate: the facts a sentence states between the entities recognised in it, and the Visit
+//! and Agreement frames of the document.
+//!
+//! Each rule is a general construction of news English, named in the facts it produces:
+//! - `apposition-role-of-unit`: "X, the commander of Y" and "the commander of Y, General X";
+//! - `unit-title-name`: "Israel's Air Force Commander X";
+//! - `nationality-before-person`: "his Moroccan counterpart, X", "Israel's defence minister X";
+//! - `member-from-unit`: "X from the Ministry of Defence";
+//! - `visit-trigger`: "a visit to C", "arrived in CITY", "visited C", "C hosted X";
+//! - `visit-host`, `visit-site`, `visit-delegation`: who received the visitor ("met with",
+//!   "held talks with", "counterpart"), what they toured ("toured A, B and C", "at BASE"),
+//!   who travelled with them ("the delegation included");
+//! - `visit-date`: a date governed by a verb of arrival or by the trigger, never one in another
+//!   clause ("since he took up his post in 2022") or after a verb of leaving;
+//! - `agreement-*`: signatories before "signed", the city after "in", the date of the clause,
+//!   parties from "between A and B", "the two countries", the countries named, or the
+//!   signatories' units.
+
+use crate::analysis::{Class, DocAnalysis, LocalEntity, Identity, LocalId, Object, Pred};
+use crate::dates::{DateContext, DateGrammar, DateMention, PartialDate};
+use crate::lexicon::{contains_phrase, Lexicon, Term};
+use crate::names;
+use crate::recognise::{DocRecogniser, Span, Tokens};
+
+/// A visit being reported in the document.
+#[derive(Debug, Clone)]
+struct Frame {
+    visit: LocalId,
+    visitor: LocalId,
+    destination: Option<LocalId>,
+    /// Candidate start dates, with the sentence that gave each.
+    dates: Vec<(PartialDate, usize)>,
+    hosts: Vec<LocalId>,
+}
+
+/// The relation rules' memory of one document.
+pub struct DocRelater<'l> {
+    lex: &'l Lexicon,
+    grammar: &'l DateGrammar,
+    frames: Vec<Frame>,
+    current: Option<usize>,
+    /// The last person who was the subject of a sentence, for "he" and "his".
+    last_subject: Option<LocalId>,
+    pub dates: DateContext,
+}
+
+impl<'l> DocRelater<'l> {
+    pub fn new(lex: &'l Lexicon, grammar: &'l DateGrammar, document_date: Option<chrono::NaiveDate>) -> Self {
+        DocRelater {
+            lex,
+            grammar,
+            frames: Vec::new(),
+            current: None,
+            last_subject: None,
+            dates: DateContext { document: document_date, ..DateContext::default() },
+        }
+    }
+
+    /// Relate the entities of sentence `si`.
+    pub fn sentence(&mut self, doc: &mut DocAnalysis, rec: &mut DocRecogniser, t: &Tokens, spans: &[Span], si: usize) {
+        let sentence_start = t.toks.first().map_or(0, |x| x.start);
+        let sentence_text = t.span_text(0, t.len());
+        let dates = self.grammar.find(sentence_text, sentence_start, &self.dates);
+        let top: Vec<&Span> = spans.iter().filter(|s| !s.nested).collect();
+        let clauses = self.clauses(t);
+
+        self.roles_and_membership(doc, t, &top, si);
+        self.nationality(doc, rec, t, spans, si);
+        self.installations(doc, rec, t, &top, si);
+        self.visits(doc, rec, t, &top, &dates, &clauses, si);
+        self.agreements(doc, t, &top, &dates, &clauses, si);
+
+        // The subject of the sentence, for pronouns in the next ones.
+        if let Some(first) = top.iter().find(|s| s.class == Class::Person) {
+            if first.start <= 3 || self.visitor_index(doc, first.entity).is_some() {
+                self.last_subject = Some(first.entity);
+            }
+        }
+        self.grammar.advance(&mut self.dates, &dates);
+    }
+
+    /// Clause number of every token: a new clause starts at punctuation that separates clauses
+    /// and at words that open a subordinate clause.
+    fn clauses(&self, t: &Tokens) -> Vec<usize> {
+        let mut out = Vec::with_capacity(t.len());
+        let mut c = 0;
+        for i in 0..t.len() {
+            let w = t.word(i);
+            if matches!(w, "," | ";" | ":" | "\u{2013}" | "\u{2014}" | "(" | ")") {
+                c += 1;
+            } else if self.lex.cues.clause_openers.iter().any(|o| o.eq_ignore_ascii_case(w)) {
+                c += 1;
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    // ---- people and their units ------------------------------------------------------------
+
+    fn roles_and_membership(&mut self, doc: &mut DocAnalysis, t: &Tokens, top: &[&Span], si: usize) {
+        for (k, p) in top.iter().enumerate() {
+            if p.class != Class::Person {
+                continue;
+            }
+            // After the name: ", (the) ROLE of (the) UNIT (and ROLE of UNIT)".
+            let mut j = p.end;
+            if t.word(j) == "," {
+                j += 1;
+                loop {
+                    let mut m = j;
+                    if matches!(t.word(m).to_lowercase().as_str(), "the" | "a" | "an") {
+                        m += 1;
+                    }
+                    // A nationality before the role: "X, Egypt's army chief".
+                    let Some((end, Term::Role(r))) = t.term(m, |x| matches!(x, Term::Role(_))) else { break };
+                    self.role_fact(doc, p.entity, r, si, "apposition-role-of-unit");
+                    let unit_end = self.role_of_unit(doc, t, top, p.entity, r, end, si, "apposition-role-of-unit");
+                    j = unit_end.unwrap_or(end);
+                    if t.word(j).eq_ignore_ascii_case("and") {
+                        j += 1;
+                        continue;
+                    }
+                    break;
+                }
+            }
+            // "X from the Ministry of Defence"
+            if t.word(p.end).eq_ignore_ascii_case("from") {
+                if let Some(u) = span_at(top, skip_the(t, p.end + 1), Class::Unit) {
+                    doc.add_fact(p.entity, Pred::MemberOf, Object::Entity(u.entity), si, "member-from-unit");
+                }
+            }
+            // Before the name: "the ROLE of the UNIT, RANK X".
+            let mut b = p.start;
+            // Step back over a rank.
+            if let Some(rank_start) = (b.saturating_sub(4)..b).find(|&s| t.term(s, |x| matches!(x, Term::Rank(_))).is_some_and(|(e, _)| e == b || (e + 1 == b && t.word(e) == "."))) {
+                b = rank_start;
+            }
+            if b >= 1 && t.word(b - 1) == "," {
+                if let Some(u) = top[..k].iter().rev().find(|s| s.end == b - 1 && s.class == Class::Unit) {
+                    // "… ROLE of (the) UNIT ,"
+                    let mut of = u.start;
+                    if of >= 1 && t.word(of - 1).eq_ignore_ascii_case("the") {
+                        of -= 1;
+                    }
+                    if of >= 1 && t.word(of - 1).eq_ignore_ascii_case("of") {
+                        if let Some((role_start, r)) = self.role_ending_at(t, of - 1) {
+                            let _ = role_start;
+                            self.role_fact(doc, p.entity, r, si, "apposition-role-of-unit");
+                            self.link_unit(doc, p.entity, r, u.entity, si, "apposition-role-of-unit");
+                        }
+                    }
+                } else if let Some((_, r)) = self.role_ending_at(t, b - 1) {
+                    // "the commander, General X" without a unit.
+                    self.role_fact(doc, p.entity, r, si, "apposition-role");
+                }
+            }
+            // "UNIT ROLE X": "Israel’s Air Force Commander Tomer Bar".
+            if let Some((role_start, r)) = self.role_ending_at(t, b) {
+                if let Some(u) = top[..k].iter().rev().find(|s| s.end == role_start && s.class == Class::Unit) {
+                    self.link_unit(doc, p.entity, r, u.entity, si, "unit-title-name");
+                }
+            }
+        }
+    }
+
+    /// The role phrase that ends right before token `end`, if any.
+    fn role_ending_at(&self, t: &Tokens, end: usize) -> Option<(usize, usize)> {
+        (end.saturating_sub(6)..end).find_map(|s| match t.term(s, |x| matches!(x, Term::Role(_))) {
+            Some((e, Term::Role(r))) if e == end => Some((s, r)),
+            _ => None,
+        })
+    }
+
+    /// After a role at `end`: "of (the) UNIT" links the person to the unit. Returns the token
+    /// after the unit.
+    #[allow(clippy::too_many_arguments)]
+    fn role_of_unit(&self, doc: &mut DocAnalysis, t: &Tokens, top: &[&Span], person: LocalId, role: usize, end: usize, si: usize, rule: &'static str) -> Option<usize> {
+        if !t.word(end).eq_ignore_ascii_case("of") {
+            return None;
+        }
+        let u = span_at(top, skip_the(t, end + 1), Class::Unit)?;
+        self.link_unit(doc, person, role, u.entity, si, rule);
+        // A role like "Chief of the X General Staff" names the unit in full.
+        Some(u.end)
+    }
+
+    fn role_fact(&self, doc: &mut DocAnalysis, person: LocalId, role: usize, si: usize, rule: &'static str) {
+        doc.add_fact(person, Pred::Role, Object::Text(self.lex.roles[role].name.clone()), si, rule);
+    }
+
+    fn link_unit(&self, doc: &mut DocAnalysis, person: LocalId, role: usize, unit: LocalId, si: usize, rule: &'static str) {
+        let pred = if self.lex.roles[role].heads { Pred::Commands } else { Pred::MemberOf };
+        doc.add_fact(person, pred, Object::Entity(unit), si, rule);
+    }
+
+    /// "his Moroccan counterpart, X", "Israel's then-defense minister X", "the Egyptian
+    /// delegation included X": a nationality right before a person's title or group.
+    fn nationality(&mut self, doc: &mut DocAnalysis, rec: &mut DocRecogniser, t: &Tokens, spans: &[Span], si: usize) {
+        for p in spans.iter().filter(|s| s.class == Class::Person && !s.nested) {
+            let mut b = p.start;
+            // Back over a rank, a comma, a role or "counterpart", "delegation included".
+            let mut steps = 0;
+            let mut country = None;
+            while b > 0 && steps < 8 {
+                steps += 1;
+                let prev = b - 1;
+                let w = t.word(prev).to_lowercase();
+                if let Some(c) = spans.iter().find(|s| s.class == Class::Country && s.end == prev + 1 || s.class == Class::Country && t.possessive(s.end) == Some(b)) {
+                    country = Some(c.entity);
+                    break;
+                }
+                if let Some((_, Term::Demonym(c))) = (prev.saturating_sub(2)..=prev).find_map(|s| t.term(s, |x| matches!(x, Term::Demonym(_))).filter(|(e, _)| *e == b)) {
+                    let _ = c;
+                    // Resolved below through the demonym's country entity.
+                    let start = (prev.saturating_sub(2)..=prev).find(|&s| t.term(s, |x| matches!(x, Term::Demonym(_))).is_some_and(|(e, _)| e == b)).unwrap();
+                    if let Some((end, Term::Demonym(cid))) = t.term(start, |x| matches!(x, Term::Demonym(_))) {
+                        let ce = rec.country_entity(doc, cid);
+                        rec.mention(doc, t, si, start, end, ce);
+                        country = Some(ce);
+                    }
+                    break;
+                }
+                let passable = w == ","
+                    || w == "-"
+                    || matches!(w.as_str(), "his" | "her" | "their" | "the" | "then" | "former" | "acting" | "new" | "counterpart" | "counterparts" | "delegation" | "included" | "includes" | "including" | "comprised" | "and")
+                    || t.term(prev, |x| matches!(x, Term::Rank(_) | Term::Role(_))).is_some()
+                    || (prev > 0 && t.term(prev - 1, |x| matches!(x, Term::Rank(_) | Term::Role(_))).is_some_and(|(e, _)| e > prev))
+                    || (prev > 1 && t.term(prev - 2, |x| matches!(x, Term::Rank(_) | Term::Role(_))).is_some_and(|(e, _)| e > prev))
+                    || t.possessive(prev).is_some()
+                    || (t.word(prev) == "s" && prev > 0 && t.possessive(prev - 1).is_some());
+                if !passable {
+                    break;
+                }
+                b = prev;
+            }
+            if let Some(c) = country {
+                doc.add_fact(p.entity, Pred::Country, Object::Entity(c), si, "nationality-before-person");
+            }
+        }
+    }
+
+    // ---- installations ---------------------------------------------------------------------
+
+    fn installations(&mut self, doc: &mut DocAnalysis, rec: &mut DocRecogniser, t: &Tokens, top: &[&Span], si: usize) {
+        let _ = rec;
+        for b in top.iter().filter(|s| s.class == Class::Base) {
+            let mut j = b.end;
+            // "BASE (alias) in CITY", "BASE in the western Peloponnese", "BASE in south-west France"
+            if t.word(j) == "(" {
+                if let Some(close) = (j..t.len()).find(|&k| t.word(k) == ")") {
+                    j = close + 1;
+                }
+            }
+            if t.word(j).eq_ignore_ascii_case("in") {
+                if let Some(c) = span_at(top, j + 1, Class::City) {
+                    doc.add_fact(b.entity, Pred::LocatedIn, Object::Entity(c.entity), si, "base-in-city");
+                } else if let Some(c) = top.iter().find(|s| s.class == Class::Country && s.start > j && s.start <= j + 5 && (j + 1..s.start).all(|k| t.is_lower(k) || t.word(k) == "-")) {
+                    doc.add_fact(b.entity, Pred::Country, Object::Entity(c.entity), si, "base-in-country");
+                }
+            }
+            // "BASE, home of the UNIT"
+            if t.word(b.end) == "," && t.phrase_at(b.end + 1, "home of").or_else(|| t.phrase_at(b.end + 1, "home to")).is_some() {
+                if let Some(u) = span_at(top, skip_the(t, b.end + 3), Class::Unit) {
+                    doc.add_fact(b.entity, Pred::OperatedBy, Object::Entity(u.entity), si, "base-home-of-unit");
+                }
+            }
+        }
+        // "UNIT, which is headquartered at BASE"
+        for u in top.iter().filter(|s| s.class == Class::Unit) {
+            let rest = t.span_text(u.end.min(t.len().saturating_sub(1)), t.len());
+            let _ = rest;
+            for phrase in ["which is headquartered at", "headquartered at", "which is based at", "based at"] {
+                let at = if t.word(u.end) == "," { u.end + 1 } else { u.end };
+                if let Some(after) = t.phrase_at(at, phrase) {
+                    if let Some(b) = span_at(top, skip_the(t, after), Class::Base) {
+                        doc.add_fact(b.entity, Pred::OperatedBy, Object::Entity(u.entity), si, "unit-headquartered-at-base");
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    // ---- visits ------------------------------------------------------------------------------
+
+    fn visitor_index(&self, _doc: &DocAnalysis, person: LocalId) -> Option<usize> {
+        self.frames.iter().position(|f| f.visitor == person)
+    }
+
+    fn visits(&mut self, doc: &mut DocAnalysis, rec: &mut DocRecogniser, t: &Tokens, top: &[&Span], dates: &[DateMention], clauses: &[usize], si: usize) {
+        let cues = &self.lex.cues;
+        let lower_sentence = t.span_text(0, t.len()).to_lowercase();
+        let has = |phrases: &[String]| phrases.iter().any(|p| contains_phrase(&lower_sentence, p));
+
+        // 1. Triggers: "visit to C", "arrived in C", "visited C", "C hosted X".
+        let mut trigger: Option<(usize, LocalId, Option<LocalId>, usize)> = None; // (token, visitor, destination, place span start)
+        for place in top.iter().filter(|s| matches!(s.class, Class::Country | Class::City)) {
+            let p = place.start;
+            let by_noun = p >= 2
+                && t.word(p - 1).eq_ignore_ascii_case("to")
+                && cues.visit_nouns.iter().any(|n| {
+                    let k = n.split_whitespace().count();
+                    p >= 1 + k && t.phrase_at(p - 1 - k, n) == Some(p - 1)
+                });
+            let by_verb = cues.travel_verbs.iter().any(|v| {
+                let k = v.split_whitespace().count();
+                p >= k && t.phrase_at(p - k, v) == Some(p)
+            });
+            if !(by_noun || by_verb) {
+                continue;
+            }
+            let destination = self.country_of_place(doc, place.entity);
+            let visitor = top.iter().filter(|s| s.class == Class::Person && s.end <= p).map(|s| s.entity).next().or_else(|| {
+                let before = t.span_text(0, p).to_lowercase();
+                cues.person_pronouns.iter().any(|w| contains_phrase(&before, w)).then_some(self.last_subject).flatten()
+            });
+            let visitor = match visitor {
+                Some(v) => v,
+                None => match self.current {
+                    // "the first time a top Israeli air force leader has traveled to Morocco"
+                    Some(c) if destination.is_some() && self.frames[c].destination == destination => self.frames[c].visitor,
+                    _ => continue,
+                },
+            };
+            trigger = Some((p, visitor, destination, place.start));
+            break;
+        }
+        // "Israel hosted Lieutenant General X": the country receives the visitor.
+        if trigger.is_none() {
+            for c in top.iter().filter(|s| s.class == Class::Country) {
+                let after = c.end;
+                let hosted = cues.hosting_verbs.iter().any(|v| t.phrase_at(t.possessive(after).unwrap_or(after), v).is_some());
+                if hosted {
+                    if let Some(v) = top.iter().find(|s| s.class == Class::Person && s.start > c.end) {
+                        trigger = Some((c.end, v.entity, Some(c.entity), c.start));
+                        break;
+                    }
+                }
+            }
+        }
+        let mut frame_index = None;
+        if let Some((_, visitor, destination, _)) = trigger {
+            let existing = self.frames.iter().position(|f| f.visitor == visitor && (f.destination == destination || f.destination.is_none() || destination.is_none()));
+            let idx = match existing {
+                Some(i) => {
+                    if self.frames[i].destination.is_none() {
+                        self.frames[i].destination = destination;
+                    }
+                    i
+                }
+                None if destination.is_some() => {
+                    doc.entities.push(LocalEntity { class: Class::Visit, identity: Identity::Visit, names: Vec::new(), rule: "visit-trigger" });
+                    let visit = doc.entities.len() - 1;
+                    doc.add_fact(visit, Pred::Visitor, Object::Entity(visitor), si, "visit-trigger");
+                    self.frames.push(Frame { visit, visitor, destination, dates: Vec::new(), hosts: Vec::new() });
+                    self.frames.len() - 1
+                }
+                None => return,
+            };
+            if let Some(d) = destination {
+                doc.add_fact(self.frames[idx].visit, Pred::Destination, Object::Entity(d), si, "visit-trigger");
+            }
+            self.current = Some(idx);
+            frame_index = Some(idx);
+        } else if let Some(c) = self.current {
+            // 2. A sentence about the current visit: its visitor, a pronoun for them, "the visit",
+            //    "the visitors", or who travelled with them.
+            let visitor = self.frames[c].visitor;
+            let names_visitor = top.iter().any(|s| s.entity == visitor);
+            let pronoun = self.last_subject == Some(visitor) && cues.person_pronouns.iter().any(|w| contains_phrase(&lower_sentence, w));
+            let other_person_first = top.iter().find(|s| s.class == Class::Person).is_some_and(|s| s.entity != visitor && s.start <= 2 && !has(&cues.delegation_cues));
+            if (names_visitor || (pronoun && !other_person_first) || has(&cues.visitor_groups) || has(&cues.visit_back_references) || has(&cues.delegation_cues)) && !other_person_first || names_visitor {
+                frame_index = Some(c);
+            }
+        }
+        let Some(fi) = frame_index else { return };
+        let visit = self.frames[fi].visit;
+        let visitor = self.frames[fi].visitor;
+
+        // Hosts: the first person after a host cue ("met with", "counterpart", "held talks").
+        let mut host_cue_ends: Vec<usize> = Vec::new();
+        for i in 0..t.len() {
+            for cue in cues.host_cues.iter().map(String::as_str).chain(["held talks", "holds talks", "hold talks"]) {
+                if let Some(e) = t.phrase_at(i, cue) {
+                    host_cue_ends.push(e);
+                }
+            }
+        }
+        let delegation_start = (0..t.len()).find(|&i| cues.delegation_cues.iter().any(|c| t.phrase_at(i, c).is_some()));
+        for &e in &host_cue_ends {
+            let next_person = top.iter().find(|s| s.class == Class::Person && s.start >= e && s.entity != visitor);
+            let next_unit = top.iter().find(|s| s.class == Class::Unit && s.start >= e && s.start <= e + 2);
+            if let Some(p) = next_person {
+                if delegation_start.is_some_and(|d| d < p.start && d >= e) {
+                    continue;
+                }
+                doc.add_fact(visit, Pred::Host, Object::Entity(p.entity), si, "visit-host");
+                if !self.frames[fi].hosts.contains(&p.entity) {
+                    self.frames[fi].hosts.push(p.entity);
+                }
+                // "met X and Y"
+                if let Some(q) = top.iter().find(|s| s.class == Class::Person && s.start == p.end + 1 && t.word(p.end).eq_ignore_ascii_case("and")) {
+                    doc.add_fact(visit, Pred::Host, Object::Entity(q.entity), si, "visit-host");
+                }
+            } else if let Some(u) = next_unit {
+                doc.add_fact(visit, Pred::Host, Object::Entity(u.entity), si, "visit-host");
+            }
+        }
+
+        // Delegation: people after "the delegation included", "accompanied by".
+        if let Some(d) = delegation_start {
+            for p in top.iter().filter(|s| s.class == Class::Person && s.start > d && s.entity != visitor) {
+                if self.frames[fi].hosts.contains(&p.entity) {
+                    continue;
+                }
+                doc.add_fact(visit, Pred::DelegationMember, Object::Entity(p.entity), si, "visit-delegation");
+                // "The Egyptian delegation": the members' nationality.
+                if let Some((ds, (de, Term::Demonym(c)))) = (d.saturating_sub(1)..=d).find_map(|s| t.term(s, |x| matches!(x, Term::Demonym(_))).map(|m| (s, m))) {
+                    let ce = rec.country_entity(doc, c);
+                    rec.mention(doc, t, si, ds, de, ce);
+                    doc.add_fact(p.entity, Pred::Country, Object::Entity(ce), si, "visit-delegation");
+                }
+            }
+        }
+
+        // Sites: bases and cities after a site cue, or right after "at", unless a blocker
+        // ("home of", "headquartered at", "returned to") governs them.
+        let site_cue_ends: Vec<usize> = (0..t.len())
+            .flat_map(|i| {
+                cues.site_cues.iter().chain(&cues.hosting_verbs).filter_map(move |c| t.phrase_at(i, c))
+            })
+            .collect();
+        for s in top.iter().filter(|s| matches!(s.class, Class::Base | Class::City)) {
+            let blocked = cues.site_blockers.iter().any(|b| {
+                let k = b.split_whitespace().count();
+                (0..=2).any(|gap| s.start >= k + gap && t.phrase_at(s.start - k - gap, b) == Some(s.start - gap) && (s.start - gap..s.start).all(|g| matches!(t.word(g).to_lowercase().as_str(), "the" | "its" | "their" | "a")))
+            });
+            if blocked {
+                continue;
+            }
+            let cued = site_cue_ends.iter().any(|&e| e <= s.start);
+            let at_base = s.class == Class::Base && s.start >= 1 && (t.word(s.start - 1).eq_ignore_ascii_case("at") || (s.start >= 2 && t.word(s.start - 1).eq_ignore_ascii_case("the") && t.word(s.start - 2).eq_ignore_ascii_case("at")));
+            // A city is a site when the visitor went "to" or was "in" it.
+            let city_ok = s.class != Class::City || (s.start >= 1 && matches!(t.word(s.start - 1).to_lowercase().as_str(), "in" | "to" | "at"));
+            if city_ok && (cued || at_base) {
+                doc.add_fact(visit, Pred::Site, Object::Entity(s.entity), si, "visit-site");
+                // A city of the visit lies in the country visited, unless the lexicon knows better.
+            }
+        }
+        // The trigger's own city ("arrived in Athens") is a site.
+        if let Some((_, _, _, place_start)) = trigger {
+            if let Some(city) = span_at(top, place_start, Class::City) {
+                doc.add_fact(visit, Pred::Site, Object::Entity(city.entity), si, "visit-site");
+            }
+        }
+
+        // Dates: those governed by the trigger or a verb of arrival, not of leaving.
+        for d in dates.iter().filter(|d| !d.blocked) {
+            let value = if d.first_day { self.frames[fi].dates.iter().map(|x| x.0).min() } else { d.value };
+            let Some(value) = value else { continue };
+            let Some(dt) = t.toks.iter().position(|x| x.start >= d.start) else { continue };
+            if self.governing_kind(t, clauses, dt, trigger.map(|x| x.0)) == Governor::Start {
+                self.frames[fi].dates.push((value, si));
+            }
+        }
+    }
+
+    /// The country a place lies in: itself for a country, the lexicon's country for a city.
+    fn country_of_place(&self, doc: &DocAnalysis, place: LocalId) -> Option<LocalId> {
+        match &doc.entities[place].identity {
+            Identity::Country(_) => Some(place),
+            Identity::City { .. } => doc.country_of(place),
+            _ => None,
+        }
+    }
+
+    /// What the verb governing the token at `at` says about a visit: its start, its end, or
+    /// nothing. The governing verb is the nearest cue before it in the same clause; a date in an
+    /// opening adverbial ("In September 2022, Israel hosted …") looks to the next clause.
+    fn governing_kind(&self, t: &Tokens, clauses: &[usize], at: usize, trigger: Option<usize>) -> Governor {
+        let cues = &self.lex.cues;
+        let clause = clauses[at];
+        let kind_at = |i: usize| -> Option<Governor> {
+            let starts = cues.start_verbs.iter().any(|v| t.phrase_at(i, v).is_some());
+            let ends = cues.end_verbs.iter().any(|v| t.phrase_at(i, v).is_some());
+            let noun = cues.visit_nouns.iter().any(|v| t.phrase_at(i, v).is_some_and(|e| t.word(e).eq_ignore_ascii_case("to")));
+            let trig = trigger == Some(i) || cues.travel_verbs.iter().any(|v| t.phrase_at(i, v).is_some());
+            if ends {
+                Some(Governor::End)
+            } else if starts || noun || trig {
+                Some(Governor::Start)
+            } else {
+                None
+            }
+        };
+        // Nearest cue before the date within its clause.
+        for i in (0..at).rev() {
+            if clauses[i] != clause {
+                break;
+            }
+            if let Some(k) = kind_at(i) {
+                return k;
+            }
+        }
+        // A clause of its own at the start of the sentence: the next clause's verb.
+        let opening = clauses[..at].iter().all(|&c| c == clause);
+        if opening {
+            let next = clauses.iter().position(|&c| c > clause).unwrap_or(t.len());
+            for i in next..t.len() {
+                if clauses[i] > clause + 1 && i > next + 12 {
+                    break;
+                }
+                if let Some(k) = kind_at(i) {
+                    return k;
+                }
+            }
+        }
+        // After the date, in the same clause: "on Tuesday landed in Morocco".
+        for i in at..t.len() {
+            if clauses[i] != clause {
+                break;
+            }
+            if let Some(k) = kind_at(i) {
+                return k;
+            }
+        }
+        Governor::None
+    }
+
+    // ---- agreements --------------------------------------------------------------------------
+
+    fn agreements(&mut self, doc: &mut DocAnalysis, t: &Tokens, top: &[&Span], dates: &[DateMention], clauses: &[usize], si: usize) {
+        let cues = &self.lex.cues;
+        for a in top.iter().filter(|s| s.class == Class::Agreement) {
+            let agreement = a.entity;
+            let sign_at = (0..t.len()).find(|&i| cues.sign_verbs.iter().any(|v| t.phrase_at(i, v).is_some()));
+            // Signatories: people before "signed", or "the two commanders" of the visit.
+            if let Some(sv) = sign_at.filter(|&sv| sv < a.start) {
+                let signers: Vec<LocalId> = top
+                    .iter()
+                    .filter(|s| s.class == Class::Person && s.end <= sv && clauses[s.start] == clauses[sv])
+                    .map(|s| s.entity)
+                    .collect();
+                let signers = if signers.is_empty() { self.two_of_them(t, sv) } else { signers };
+                for p in &signers {
+                    doc.add_fact(agreement, Pred::Signatory, Object::Entity(*p), si, "agreement-signatory");
+                }
+            }
+            // Place: "signed … in CITY".
+            let from = sign_at.map_or(a.end, |s| s.min(a.start));
+            for c in top.iter().filter(|s| s.class == Class::City && s.start > from && s.start >= 1 && t.word(s.start - 1).eq_ignore_ascii_case("in")) {
+                if clauses[c.start] == clauses[a.start] || sign_at.is_some_and(|sv| clauses[c.start] == clauses[sv]) {
+                    doc.add_fact(agreement, Pred::SignedAt, Object::Entity(c.entity), si, "agreement-signed-in-city");
+                }
+            }
+            // Date: the clause's own date, or an opening adverbial's.
+            for d in dates.iter().filter(|d| !d.blocked) {
+                let Some(dt) = t.toks.iter().position(|x| x.start >= d.start) else { continue };
+                let same_clause = clauses[dt] == clauses[a.start] || sign_at.is_some_and(|sv| clauses[dt] == clauses[sv] && sv < a.start + 3);
+                let opening = clauses[..dt].iter().all(|&c| c == clauses[dt]) && sign_at.is_some();
+                if !(same_clause || opening) {
+                    continue;
+                }
+                let value = if d.first_day { self.current.and_then(|c| self.frames[c].dates.iter().map(|x| x.0).min()) } else { d.value };
+                if let Some(v) = value {
+                    doc.add_fact(agreement, Pred::Date, Object::Date(v), si, "agreement-date");
+                }
+            }
+            // Parties.
+            let parties = self.parties(doc, t, top, a, sign_at);
+            for p in parties {
+                doc.add_fact(agreement, Pred::Party, Object::Entity(p), si, "agreement-party");
+            }
+        }
+    }
+
+    /// "the two commanders/chiefs signed": the visitor and their host.
+    fn two_of_them(&self, t: &Tokens, sign_at: usize) -> Vec<LocalId> {
+        let two = (sign_at.saturating_sub(4)..sign_at).any(|i| t.word(i).eq_ignore_ascii_case("two"));
+        match (two, self.current) {
+            (true, Some(c)) => {
+                let f = &self.frames[c];
+                let mut v = vec![f.visitor];
+                v.extend(f.hosts.first());
+                if v.len() == 2 { v } else { Vec::new() }
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn parties(&self, doc: &mut DocAnalysis, t: &Tokens, top: &[&Span], a: &Span, sign_at: Option<usize>) -> Vec<LocalId> {
+        // "between A and B (and C)"
+        if let Some(b) = (0..t.len()).find(|&i| t.word(i).eq_ignore_ascii_case("between")) {
+            let mut found = Vec::new();
+            let mut j = b + 1;
+            loop {
+                j = skip_the(t, j);
+                match top.iter().find(|s| s.start == j && matches!(s.class, Class::Country | Class::Unit)) {
+                    Some(s) => {
+                        found.push(s.entity);
+                        j = s.end;
+                        if matches!(t.word(j), "," ) || t.word(j).eq_ignore_ascii_case("and") {
+                            j += 1;
+                            continue;
+                        }
+                        break;
+                    }
+                    None => break,
+                }
+            }
+            if found.len() >= 2 {
+                return found;
+            }
+            // "between the two air forces"
+            if t.word(b + 1).eq_ignore_ascii_case("the") && t.word(b + 2).eq_ignore_ascii_case("two") {
+                let signatories = doc.entity_objects(a.entity, Pred::Signatory);
+                let units: Vec<LocalId> = signatories.iter().flat_map(|p| doc.entity_objects(*p, Pred::Commands)).collect();
+                if units.len() >= 2 {
+                    return units;
+                }
+            }
+        }
+        // "the two countries": the visitor's country and the country visited.
+        let text = t.span_text(0, t.len()).to_lowercase();
+        if ["the two countries", "the two nations", "the two states", "both countries"].iter().any(|p| contains_phrase(&text, p)) {
+            if let Some(c) = self.current {
+                let f = &self.frames[c];
+                let home = person_country(doc, f.visitor);
+                if let (Some(h), Some(d)) = (home, f.destination) {
+                    if h != d {
+                        return vec![h, d];
+                    }
+                }
+            }
+        }
+        // The countries the sentence names, when someone signs or it is named.
+        let countries: Vec<LocalId> = top.iter().filter(|s| s.class == Class::Country).map(|s| s.entity).collect();
+        if !countries.is_empty() && (sign_at.is_some()) {
+            let mut out = countries;
+            for p in doc.entity_objects(a.entity, Pred::Signatory) {
+                if let Some(c) = person_country(doc, p) {
+                    if !out.contains(&c) {
+                        out.push(c);
+                    }
+                }
+            }
+            if out.len() >= 2 {
+                return out;
+            }
+        }
+        // The signatories' units.
+        let signatories = doc.entity_objects(a.entity, Pred::Signatory);
+        let units: Vec<LocalId> = signatories.iter().flat_map(|p| doc.entity_objects(*p, Pred::Commands)).collect();
+        if units.len() >= 2 {
+            return units;
+        }
+        Vec::new()
+    }
+
+    /// Close the document: the visits' dates, and the units that roles imply ("defense
+    /// minister" → the country's ministry of defence).
+    pub fn finish(&mut self, doc: &mut DocAnalysis) {
+        for f in &self.frames {
+            if let Some((date, si)) = f.dates.iter().min_by_key(|(d, _)| (*d, std::cmp::Reverse(d.precision()))).copied() {
+                doc.add_fact(f.visit, Pred::Date, Object::Date(date), si, "visit-date");
+            }
+        }
+        let people: Vec<LocalId> = (0..doc.entities.len()).filter(|&i| doc.entities[i].class == Class::Person).collect();
+        for p in people {
+            let roles: Vec<(usize, String)> = doc
+                .facts
+                .iter()
+                .filter(|f| f.subject == p && f.pred == Pred::Role)
+                .filter_map(|f| match &f.object {
+                    Object::Text(r) => Some((f.sentence, r.clone())),
+                    _ => None,
+                })
+                .collect();
+            let Some(country) = person_country(doc, p) else { continue };
+            for (si, role) in roles {
+                let Some(r) = self.lex.roles.iter().find(|x| x.name == role) else { continue };
+                if r.unit.is_empty() {
+                    continue;
+                }
+                let wanted = canonical_unit_core(self.lex, &r.unit);
+                let unit = (0..doc.entities.len()).find(|&u| {
+                    matches!(&doc.entities[u].identity, Identity::Unit { core, parent: None } if *core == wanted)
+                        && doc.entity_objects(u, Pred::Country).contains(&country)
+                });
+                if let Some(u) = unit {
+                    doc.add_fact(p, Pred::MemberOf, Object::Entity(u), si, "role-implies-unit");
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Governor {
+    Start,
+    End,
+    None,
+}
+
+/// The core key of a unit head phrase, as the recogniser computes it.
+fn canonical_unit_core(lex: &Lexicon, phrase: &str) -> String {
+    let folded = names::core_words(phrase).join(" ");
+    for h in &lex.unit_heads {
+        if std::iter::once(&h.phrase).chain(&h.variants).any(|v| names::core_words(v).join(" ") == folded) {
+            return names::core_words(&h.phrase).join(" ");
+        }
+    }
+    folded
+}
+
+/// The country a person is stated to serve: directly, or through the unit they serve in.
+pub fn person_country(doc: &DocAnalysis, p: LocalId) -> Option<LocalId> {
+    if let Some(c) = doc.country_of(p) {
+        return Some(c);
+    }
+    let units: Vec<LocalId> = doc.entity_objects(p, Pred::Commands).into_iter().chain(doc.entity_objects(p, Pred::MemberOf)).collect();
+    units.iter().find_map(|u| doc.country_of(*u))
+}
+
+fn skip_the(t: &Tokens, i: usize) -> usize {
+    if t.word(i).eq_ignore_ascii_case("the") {
+        i + 1
+    } else {
+        i
+    }
+}
+
+/// The longest top-level span of `class` starting at token `i`.
+fn span_at<'s>(top: &[&'s Span], i: usize, class: Class) -> Option<&'s Span> {
+    top.iter().filter(|s| s.start == i && s.class == class).max_by_key(|s| s.end).copied()
+}

@@ -1,0 +1,668 @@
+//! Resolve: merge the documents' local entities into the nodes of one graph, and infer what
+//! the merged facts imply.
+//!
+//! People merge on transliteration-aware name keys ([`crate::names`]) when their countries
+//! agree; units on their country, core name and parent unit; bases on their name and operator;
+//! agreements on their name, or on shared signatories, or on the same parties at a compatible
+//! date; visits on the same visitor and destination at a compatible date. Candidates are found
+//! through blocking keys (a name word's skeleton, a unit's key), never by comparing all pairs.
+//! Every merge records its reason, and every inferred fact the rule and premise behind it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::analysis::{Class, DocAnalysis, Identity, LocalId, Object, Pred};
+use crate::dates::PartialDate;
+use crate::lexicon::Lexicon;
+use crate::names;
+
+/// Where a statement comes from: a document's sentence and the rule that read it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Evidence {
+    /// Index into [`Resolved::documents`].
+    pub doc: usize,
+    /// Index into that document's sentences.
+    pub sentence: usize,
+    pub rule: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Value {
+    Node(usize),
+    Text(String),
+    Date(PartialDate),
+}
+
+/// A merged fact with every piece of evidence for it.
+#[derive(Debug, Clone)]
+pub struct ResolvedFact {
+    pub subject: usize,
+    pub pred: Pred,
+    pub object: Value,
+    pub evidence: BTreeSet<Evidence>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResolvedMention {
+    pub doc: usize,
+    /// Code point offsets.
+    pub start: usize,
+    pub end: usize,
+    pub anchor: String,
+    pub entity: usize,
+    pub sentence: usize,
+}
+
+/// One node of the merged graph.
+#[derive(Debug, Clone)]
+pub struct ResolvedEntity {
+    pub class: Class,
+    pub label: String,
+    pub alt_labels: BTreeSet<String>,
+    pub documents: BTreeSet<usize>,
+    /// Why the local entities were merged into this one.
+    pub merge_reasons: BTreeSet<String>,
+    /// The recognition rules that found it.
+    pub rules: BTreeSet<&'static str>,
+}
+
+/// A document as the graph records it.
+#[derive(Debug, Clone)]
+pub struct DocumentInfo {
+    pub name: String,
+    pub date: Option<chrono::NaiveDate>,
+    pub sentences: Vec<(usize, usize, String)>,
+}
+
+/// The merged result of all documents.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub documents: Vec<DocumentInfo>,
+    pub entities: Vec<ResolvedEntity>,
+    pub facts: Vec<ResolvedFact>,
+    pub mentions: Vec<ResolvedMention>,
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind { parent: (0..n).collect() }
+    }
+    fn find(&mut self, x: usize) -> usize {
+        let mut r = x;
+        while self.parent[r] != r {
+            r = self.parent[r];
+        }
+        let mut y = x;
+        while self.parent[y] != r {
+            let next = self.parent[y];
+            self.parent[y] = r;
+            y = next;
+        }
+        r
+    }
+    /// Union keeping the smaller index as the root, so roots do not depend on merge order.
+    fn union(&mut self, a: usize, b: usize) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return false;
+        }
+        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        self.parent[hi] = lo;
+        true
+    }
+}
+
+#[derive(Debug, Clone)]
+struct FlatFact {
+    s: usize,
+    pred: Pred,
+    o: FlatObject,
+    ev: Evidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FlatObject {
+    Node(usize),
+    Text(String),
+    Date(PartialDate),
+}
+
+struct Merger<'a> {
+    docs: &'a [DocAnalysis],
+    lex: &'a Lexicon,
+    /// (document, local id) of each flat node.
+    origin: Vec<(usize, LocalId)>,
+    /// The flat index of each document's first local entity.
+    offsets: Vec<usize>,
+    uf: UnionFind,
+    facts: Vec<FlatFact>,
+    reasons: BTreeMap<usize, BTreeSet<String>>,
+}
+
+/// Merge the analyses of all documents. The documents must be sorted by name; the result does
+/// not depend on anything else about their order.
+pub fn resolve(docs: &[DocAnalysis], lex: &Lexicon) -> Resolved {
+    let mut origin = Vec::new();
+    let mut offsets = Vec::new();
+    for (d, doc) in docs.iter().enumerate() {
+        offsets.push(origin.len());
+        origin.extend((0..doc.entities.len()).map(|l| (d, l)));
+    }
+    let mut facts = Vec::new();
+    for (d, doc) in docs.iter().enumerate() {
+        for f in &doc.facts {
+            let o = match &f.object {
+                Object::Entity(e) => FlatObject::Node(offsets[d] + e),
+                Object::Text(t) => FlatObject::Text(t.clone()),
+                Object::Date(x) => FlatObject::Date(*x),
+            };
+            facts.push(FlatFact { s: offsets[d] + f.subject, pred: f.pred, o, ev: Evidence { doc: d, sentence: f.sentence, rule: f.rule } });
+        }
+    }
+    let n = origin.len();
+    let mut m = Merger { docs, lex, origin, offsets: offsets.clone(), uf: UnionFind::new(n), facts, reasons: BTreeMap::new() };
+    m.merge_places();
+    m.merge_people();
+    for _ in 0..2 {
+        m.infer();
+        m.merge_units();
+    }
+    m.infer();
+    m.merge_bases();
+    m.infer();
+    m.merge_agreements();
+    m.merge_visits();
+    m.build()
+}
+
+impl<'a> Merger<'a> {
+    fn class(&self, x: usize) -> Class {
+        let (d, l) = self.origin[x];
+        self.docs[d].entities[l].class
+    }
+    fn identity(&self, x: usize) -> &'a Identity {
+        let (d, l) = self.origin[x];
+        &self.docs[d].entities[l].identity
+    }
+    fn names(&self, x: usize) -> &'a [String] {
+        let (d, l) = self.origin[x];
+        &self.docs[d].entities[l].names
+    }
+    fn of_class(&self, class: Class) -> Vec<usize> {
+        (0..self.origin.len()).filter(|&x| self.class(x) == class).collect()
+    }
+
+    fn union(&mut self, a: usize, b: usize, reason: String) {
+        if self.uf.union(a, b) {
+            let root = self.uf.find(a);
+            self.reasons.entry(root).or_default().insert(reason);
+        }
+    }
+
+    /// Root ids of the objects of `pred` from any member of `root`'s cluster.
+    fn objects(&mut self, root: usize, pred: Pred) -> BTreeSet<usize> {
+        let mut out = BTreeSet::new();
+        for i in 0..self.facts.len() {
+            if self.facts[i].pred != pred {
+                continue;
+            }
+            if let FlatObject::Node(o) = self.facts[i].o {
+                let s = self.facts[i].s;
+                if self.uf.find(s) == root {
+                    out.insert(self.uf.find(o));
+                }
+            }
+        }
+        out
+    }
+
+    fn subjects(&mut self, root: usize, pred: Pred) -> BTreeSet<usize> {
+        let mut out = BTreeSet::new();
+        for i in 0..self.facts.len() {
+            if self.facts[i].pred != pred {
+                continue;
+            }
+            if let FlatObject::Node(o) = self.facts[i].o {
+                if self.uf.find(o) == root {
+                    let s = self.facts[i].s;
+                    out.insert(self.uf.find(s));
+                }
+            }
+        }
+        out
+    }
+
+    fn dates(&mut self, root: usize) -> Vec<PartialDate> {
+        let mut out = Vec::new();
+        for i in 0..self.facts.len() {
+            if self.facts[i].pred == Pred::Date {
+                if let FlatObject::Date(d) = self.facts[i].o {
+                    let s = self.facts[i].s;
+                    if self.uf.find(s) == root {
+                        out.push(d);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn merge_places(&mut self) {
+        let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+        for x in 0..self.origin.len() {
+            let key = match self.identity(x) {
+                Identity::Country(c) => format!("country:{c}"),
+                Identity::City { name, .. } => format!("city:{}", names::fold(name)),
+                _ => continue,
+            };
+            match by_key.get(&key) {
+                Some(&first) => self.union(first, x, format!("same {} in the lexicon", if key.starts_with("country") { "country" } else { "city" })),
+                None => {
+                    by_key.insert(key, x);
+                }
+            }
+        }
+    }
+
+    /// The countries a person serves, as roots: stated, or through their unit.
+    fn person_countries(&mut self, x: usize) -> BTreeSet<usize> {
+        let root = self.uf.find(x);
+        let mut out = self.objects(root, Pred::Country);
+        if out.is_empty() {
+            let units: Vec<usize> = self.objects(root, Pred::Commands).into_iter().chain(self.objects(root, Pred::MemberOf)).collect();
+            for u in units {
+                out.extend(self.objects(u, Pred::Country));
+            }
+        }
+        out
+    }
+
+    fn merge_people(&mut self) {
+        let people = self.of_class(Class::Person);
+        let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for &p in &people {
+            if let Identity::Person { words } = self.identity(p) {
+                for w in words {
+                    blocks.entry(names::skeleton(w)).or_default().push(p);
+                }
+            }
+        }
+        let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
+        for members in blocks.values() {
+            for (i, &a) in members.iter().enumerate() {
+                for &b in &members[i + 1..] {
+                    if a != b {
+                        pairs.insert((a.min(b), a.max(b)));
+                    }
+                }
+            }
+        }
+        for (a, b) in pairs {
+            let (Identity::Person { words: wa }, Identity::Person { words: wb }) = (self.identity(a), self.identity(b)) else { continue };
+            if !names::person_names_match(wa, wb) {
+                continue;
+            }
+            let (ca, cb) = (self.person_countries(a), self.person_countries(b));
+            if !ca.is_empty() && !cb.is_empty() && ca.is_disjoint(&cb) {
+                continue;
+            }
+            let reason = format!(
+                "person names {:?} and {:?} agree word for word after transliteration folding ({} / {}), and their countries do not conflict",
+                self.names(a).iter().max_by_key(|n| n.len()).cloned().unwrap_or_default(),
+                self.names(b).iter().max_by_key(|n| n.len()).cloned().unwrap_or_default(),
+                wa.iter().map(|w| names::skeleton(w)).collect::<Vec<_>>().join(" "),
+                wb.iter().map(|w| names::skeleton(w)).collect::<Vec<_>>().join(" "),
+            );
+            self.union(a, b, reason);
+        }
+    }
+
+    /// Add the facts that merged facts imply, until nothing changes.
+    fn infer(&mut self) {
+        for _ in 0..6 {
+            let mut added: Vec<FlatFact> = Vec::new();
+            let roots: BTreeSet<usize> = (0..self.origin.len()).map(|x| self.uf.find(x)).collect();
+            let country_of: BTreeMap<usize, BTreeSet<usize>> = roots.iter().map(|&r| (r, self.objects(r, Pred::Country))).collect();
+            let single = |r: usize| -> Option<usize> {
+                let c = country_of.get(&r)?;
+                (c.len() == 1).then(|| *c.iter().next().unwrap())
+            };
+            let facts = self.facts.clone();
+            for f in &facts {
+                let FlatObject::Node(o) = f.o else { continue };
+                let (s, o_root) = (self.uf.find(f.s), self.uf.find(o));
+                let s_class = self.class(s);
+                let o_class = self.class(o_root);
+                let s_has = country_of.get(&s).is_some_and(|c| !c.is_empty());
+                let o_has = country_of.get(&o_root).is_some_and(|c| !c.is_empty());
+                let mut push = |subject: usize, country: usize, rule: &'static str| {
+                    added.push(FlatFact { s: subject, pred: Pred::Country, o: FlatObject::Node(country), ev: Evidence { rule, ..f.ev.clone() } });
+                };
+                match (f.pred, s_class, o_class) {
+                    // A person serves their unit's country; a unit is its member's country's.
+                    (Pred::Commands | Pred::MemberOf, Class::Person, Class::Unit) => {
+                        if !s_has {
+                            if let Some(c) = single(o_root) {
+                                push(s, c, "inferred-country-from-unit");
+                            }
+                        }
+                        if !o_has {
+                            if let Some(c) = single(s) {
+                                push(o_root, c, "inferred-unit-country-from-member");
+                            }
+                        }
+                    }
+                    (Pred::PartOf, Class::Unit, Class::Unit) if !s_has => {
+                        if let Some(c) = single(o_root) {
+                            push(s, c, "inferred-country-from-parent-unit");
+                        }
+                    }
+                    (Pred::OperatedBy, Class::Base, Class::Unit) => {
+                        if !s_has {
+                            if let Some(c) = single(o_root) {
+                                push(s, c, "inferred-base-country-from-operator");
+                            }
+                        }
+                        if !o_has {
+                            if let Some(c) = single(s) {
+                                push(o_root, c, "inferred-operator-country-from-base");
+                            }
+                        }
+                    }
+                    (Pred::LocatedIn, Class::Base, Class::City) => {
+                        if !s_has {
+                            if let Some(c) = single(o_root) {
+                                push(s, c, "inferred-base-country-from-city");
+                            }
+                        }
+                        if !o_has {
+                            if let Some(c) = single(s) {
+                                push(o_root, c, "inferred-city-country-from-base");
+                            }
+                        }
+                    }
+                    // What a visitor toured, and who received them, lie in the country visited.
+                    (Pred::Site | Pred::Host, Class::Visit, Class::Base | Class::City | Class::Unit) if !o_has => {
+                        let dest = self.objects(s, Pred::Destination);
+                        if dest.len() == 1 {
+                            push(o_root, *dest.iter().next().unwrap(), "inferred-country-from-visit-destination");
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            // Keep one inferred country per subject per round, the first by evidence order.
+            let mut seen: BTreeSet<usize> = BTreeSet::new();
+            let mut changed = false;
+            for f in added {
+                let root = self.uf.find(f.s);
+                if seen.insert(root) {
+                    self.facts.push(f);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// The name of a local unit for keys: its core when it has a country, its full name when not.
+    fn merge_units(&mut self) {
+        let units = self.of_class(Class::Unit);
+        // Parents before children, so that sub-units meet under one parent.
+        let mut keyed: BTreeMap<(Vec<usize>, String, Option<usize>), usize> = BTreeMap::new();
+        let mut depth_sorted: Vec<(usize, usize)> = units.iter().map(|&u| (self.depth(u), u)).collect();
+        depth_sorted.sort();
+        for (_, u) in depth_sorted {
+            let Identity::Unit { core, parent } = self.identity(u) else { continue };
+            let root = self.uf.find(u);
+            let countries: Vec<usize> = self.objects(root, Pred::Country).into_iter().collect();
+            let (d, _) = self.origin[u];
+            let parent_root = parent.map(|p| self.uf.find(self.offsets[d] + p));
+            let name_key = if countries.is_empty() && parent_root.is_none() {
+                // Without a country, only the very same name is the same unit.
+                self.names(u).iter().map(|n| names::core_words(n).join(" ")).max().unwrap_or_default()
+            } else {
+                core.clone()
+            };
+            let key = (countries.clone(), name_key.clone(), parent_root);
+            match keyed.get(&key) {
+                Some(&first) => {
+                    let reason = format!("units with the same name core {:?}, country and parent unit", name_key);
+                    self.union(first, u, reason);
+                }
+                None => {
+                    keyed.insert(key, u);
+                }
+            }
+        }
+    }
+
+    fn depth(&self, u: usize) -> usize {
+        let (d, l) = self.origin[u];
+        let mut depth = 0;
+        let mut cur = l;
+        while let Identity::Unit { parent: Some(p), .. } = &self.docs[d].entities[cur].identity {
+            depth += 1;
+            cur = *p;
+            if depth > 8 {
+                break;
+            }
+        }
+        depth
+    }
+
+    fn merge_bases(&mut self) {
+        let bases = self.of_class(Class::Base);
+        let mut keyed: BTreeMap<(String, Option<usize>), Vec<usize>> = BTreeMap::new();
+        for &b in &bases {
+            let Identity::Base { core, operator } = self.identity(b) else { continue };
+            let (d, _) = self.origin[b];
+            let op_root = operator.map(|p| self.uf.find(self.offsets[d] + p));
+            keyed.entry((core.clone(), op_root)).or_default().push(b);
+        }
+        for ((core, _), members) in keyed {
+            for i in 1..members.len() {
+                let (a, b) = (members[0], members[i]);
+                let (ra, rb) = (self.uf.find(a), self.uf.find(b));
+                let (ca, cb) = (self.objects(ra, Pred::Country), self.objects(rb, Pred::Country));
+                if !ca.is_empty() && !cb.is_empty() && ca.is_disjoint(&cb) {
+                    continue;
+                }
+                self.union(a, b, format!("installations with the same name {core:?} and operator"));
+            }
+        }
+    }
+
+    fn merge_agreements(&mut self) {
+        let agreements = self.of_class(Class::Agreement);
+        let mut named: BTreeMap<String, usize> = BTreeMap::new();
+        let mut generic: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &a in &agreements {
+            match self.identity(a) {
+                Identity::Agreement { named: Some(n), .. } => match named.get(n) {
+                    Some(&first) => self.union(first, a, format!("agreements with the same name {n:?}")),
+                    None => {
+                        named.insert(n.clone(), a);
+                    }
+                },
+                Identity::Agreement { kind, named: None, .. } => generic.entry(*kind).or_default().push(a),
+                _ => {}
+            }
+        }
+        for (kind, members) in generic {
+            for i in 0..members.len() {
+                for j in i + 1..members.len() {
+                    let (a, b) = (members[i], members[j]);
+                    let (ra, rb) = (self.uf.find(a), self.uf.find(b));
+                    if ra == rb || self.origin[a].0 == self.origin[b].0 {
+                        continue;
+                    }
+                    let (da, db) = (self.dates(ra), self.dates(rb));
+                    let dates_ok = da.iter().all(|x| db.iter().all(|y| x.compatible(y)));
+                    if !dates_ok {
+                        continue;
+                    }
+                    let (sa, sb) = (self.objects(ra, Pred::Signatory), self.objects(rb, Pred::Signatory));
+                    let (pa, pb) = (self.objects(ra, Pred::Party), self.objects(rb, Pred::Party));
+                    let kind_name = &self.lex.agreement_kinds[kind].name;
+                    if !sa.is_disjoint(&sb) {
+                        self.union(a, b, format!("{kind_name}s signed by the same person at compatible dates"));
+                    } else if pa.len() >= 2 && pa == pb && (!da.is_empty() && !db.is_empty()) {
+                        self.union(a, b, format!("{kind_name}s between the same parties at compatible dates"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn merge_visits(&mut self) {
+        let visits = self.of_class(Class::Visit);
+        for i in 0..visits.len() {
+            for j in i + 1..visits.len() {
+                let (a, b) = (visits[i], visits[j]);
+                let (ra, rb) = (self.uf.find(a), self.uf.find(b));
+                if ra == rb {
+                    continue;
+                }
+                let (va, vb) = (self.objects(ra, Pred::Visitor), self.objects(rb, Pred::Visitor));
+                let (xa, xb) = (self.objects(ra, Pred::Destination), self.objects(rb, Pred::Destination));
+                if va != vb || va.is_empty() || xa != xb {
+                    continue;
+                }
+                let (da, db) = (self.dates(ra), self.dates(rb));
+                if da.iter().all(|x| db.iter().all(|y| x.compatible(y))) {
+                    self.union(a, b, "visits by the same visitor to the same country at compatible dates".into());
+                }
+            }
+        }
+    }
+
+    fn build(mut self) -> Resolved {
+        let n = self.origin.len();
+        let roots: Vec<usize> = (0..n).map(|x| self.uf.find(x)).collect();
+        let mut root_ids: BTreeMap<usize, usize> = BTreeMap::new();
+        for &r in &roots {
+            let next = root_ids.len();
+            root_ids.entry(r).or_insert(next);
+        }
+        // Entities in root order; each collects its members' names and documents.
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); root_ids.len()];
+        for x in 0..n {
+            members[root_ids[&roots[x]]].push(x);
+        }
+        let documents: Vec<DocumentInfo> = self
+            .docs
+            .iter()
+            .map(|d| DocumentInfo {
+                name: d.name.clone(),
+                date: d.date,
+                sentences: d.sentences.iter().map(|s| (s.start, s.end, s.text.clone())).collect(),
+            })
+            .collect();
+        let mut entities: Vec<ResolvedEntity> = Vec::new();
+        for (idx, ms) in members.iter().enumerate() {
+            let class = self.class(ms[0]);
+            let mut forms: BTreeSet<String> = BTreeSet::new();
+            let mut docs = BTreeSet::new();
+            let mut rules = BTreeSet::new();
+            for &x in ms {
+                let (d, l) = self.origin[x];
+                forms.extend(self.docs[d].entities[l].names.iter().cloned());
+                docs.insert(d);
+                rules.insert(self.docs[d].entities[l].rule);
+            }
+            let label = match (class, self.identity(ms[0])) {
+                (Class::Country, Identity::Country(c)) => self.lex.countries[*c].name.clone(),
+                (Class::City, Identity::City { name, .. }) => name.clone(),
+                (Class::Visit, _) => String::new(),
+                _ => choose_label(class, &forms),
+            };
+            let alt_labels = forms.iter().filter(|f| **f != label).cloned().collect();
+            let reasons = self.reasons.get(&roots[ms[0]]).cloned().unwrap_or_default();
+            let _ = idx;
+            entities.push(ResolvedEntity { class, label, alt_labels, documents: docs, merge_reasons: reasons, rules });
+        }
+        // Facts, merged.
+        let mut merged: BTreeMap<(usize, Pred, Value), BTreeSet<Evidence>> = BTreeMap::new();
+        for f in &self.facts {
+            let s = root_ids[&roots[f.s]];
+            let o = match &f.o {
+                FlatObject::Node(o) => Value::Node(root_ids[&roots[*o]]),
+                FlatObject::Text(t) => Value::Text(t.clone()),
+                FlatObject::Date(d) => Value::Date(*d),
+            };
+            if o == Value::Node(s) {
+                continue;
+            }
+            merged.entry((s, f.pred, o)).or_default().insert(f.ev.clone());
+        }
+        let mut facts: Vec<ResolvedFact> = merged.into_iter().map(|((s, pred, object), evidence)| ResolvedFact { subject: s, pred, object, evidence }).collect();
+        // A node with a stated country keeps the stated ones over inferred ones.
+        let stated: BTreeSet<usize> = facts
+            .iter()
+            .filter(|f| f.pred == Pred::Country && f.evidence.iter().any(|e| !e.rule.starts_with("inferred")))
+            .map(|f| f.subject)
+            .collect();
+        facts.retain(|f| !(f.pred == Pred::Country && stated.contains(&f.subject) && f.evidence.iter().all(|e| e.rule.starts_with("inferred"))));
+        // A visit's date: the earliest start date that every source agrees with.
+        let visit_dates: HashMap<usize, Vec<PartialDate>> = facts.iter().filter(|f| f.pred == Pred::Date && entities[f.subject].class == Class::Visit).fold(HashMap::new(), |mut m, f| {
+            if let Value::Date(d) = f.object {
+                m.entry(f.subject).or_default().push(d);
+            }
+            m
+        });
+        facts.retain(|f| {
+            if f.pred != Pred::Date || entities[f.subject].class != Class::Visit {
+                return true;
+            }
+            let Value::Date(d) = f.object else { return true };
+            let all = &visit_dates[&f.subject];
+            // Drop a less precise date that a more precise one refines.
+            !all.iter().any(|o| *o != d && o.compatible(&d) && o.precision() > d.precision())
+        });
+        // Mentions.
+        let mut mentions = Vec::new();
+        for (d, doc) in self.docs.iter().enumerate() {
+            let to_char = |b: usize| -> usize {
+                match doc.char_offsets.binary_search_by_key(&b, |&(byte, _)| byte) {
+                    Ok(i) => doc.char_offsets[i].1,
+                    Err(i) => doc.char_offsets[i.saturating_sub(1)].1,
+                }
+            };
+            for m in &doc.mentions {
+                let flat = self.offsets[d] + m.entity;
+                mentions.push(ResolvedMention {
+                    doc: d,
+                    start: to_char(m.start),
+                    end: to_char(m.end),
+                    anchor: m.text.clone(),
+                    entity: root_ids[&roots[flat]],
+                    sentence: m.sentence,
+                });
+            }
+        }
+        Resolved { documents, entities, facts, mentions }
+    }
+}
+
+/// The canonical name among an entity's surface forms: the fullest, preferring a name without
+/// a possessive, then the longest, then the first in code point order (so that input order
+/// never changes it).
+fn choose_label(class: Class, forms: &BTreeSet<String>) -> String {
+    let words = |f: &String| names::name_words(f).len();
+    let possessive = |f: &String| f.contains("'s ") || f.contains("\u{2019}s ") || f.ends_with("'s") || f.ends_with("\u{2019}s");
+    let shouting = |f: &String| f.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    forms
+        .iter()
+        .max_by(|a, b| {
+            let key = |f: &String| (class != Class::Person || true, !shouting(f), !possessive(f), words(f), f.chars().count());
+            key(a).cmp(&key(b)).then_with(|| b.cmp(a))
+        })
+        .cloned()
+        .unwrap_or_default()
+}
