@@ -205,7 +205,9 @@ impl<'l> DocRecogniser<'l> {
                     // A parenthesised acronym or alias right after a name: "(HAF)", "(Vayu Bhawan)".
                     i = self.parenthesised_alias(doc, t, si, end, &mut spans, before);
                 }
-                _ => i += 1,
+                // Nothing starts here: step over the whole lexicon phrase, so that its inner words
+                // ("General" in "Inspector General") never start a name of their own.
+                _ => i = t.terms(i).map_or(i + 1, |(end, _)| end.max(i + 1)),
             }
         }
         spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
@@ -414,12 +416,51 @@ impl<'l> DocRecogniser<'l> {
 
     /// A unit or base phrase at `i`, with the entities it names.
     fn organisation(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
-        let parse = self.parse_org(t, i)?;
+        let Some(parse) = self.parse_org(t, i) else { return self.generic_parent_sub_unit(doc, t, si, i, spans) };
         let mut parse = parse;
         let after = self.sub_unit(t, &mut parse);
         let entity = self.org_entities(doc, t, si, &mut parse, spans, false, Some(after.1));
         let _ = entity;
         Some(after.0)
+    }
+
+    /// "the air force’s Training Authority": a sub-unit of the unit that the generic reference
+    /// stands for: of the units with that head named so far, the one of a nation the sentence
+    /// names, or else the last one.
+    fn generic_parent_sub_unit(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
+        let (end, Term::UnitHead(h)) = t.term(i, |x| matches!(x, Term::UnitHead(_)))? else { return None };
+        if !t.is_lower(i) || i == 0 || !t.word(i - 1).eq_ignore_ascii_case("the") {
+            return None;
+        }
+        let after = t.possessive(end)?;
+        let mut sub = self.parse_org_after_possessive(t, after)?;
+        if sub.class != Class::Unit {
+            return None;
+        }
+        let head = names::core_words(&self.lex.unit_heads[h].phrase).join(" ");
+        let candidates: Vec<LocalId> = self
+            .last_by_head
+            .get(&head)
+            .map(|v| v.iter().copied().filter(|&u| matches!(doc.entities[u].identity, Identity::Unit { parent: None, .. })).collect())
+            .unwrap_or_default();
+        let nations: Vec<usize> = (0..t.len())
+            .filter_map(|k| match t.term(k, |x| matches!(x, Term::Demonym(_) | Term::Country(_))) {
+                Some((_, Term::Demonym(c) | Term::Country(c))) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let of_nation = candidates.iter().rev().copied().find(|&u| {
+            doc.entity_objects(u, Pred::Country).iter().any(|c| matches!(doc.entities[*c].identity, Identity::Country(k) if nations.contains(&k)))
+        });
+        let parent = of_nation.or_else(|| candidates.last().copied())?;
+        sub.start = i;
+        let id = self.org_entities(doc, t, si, &mut sub, spans, false, None)?;
+        if let Identity::Unit { parent: p, .. } = &mut doc.entities[id].identity {
+            *p = Some(parent);
+        }
+        doc.add_fact(id, Pred::PartOf, Object::Entity(parent), si, "possessive-sub-unit-of-generic-reference");
+        self.mention(doc, t, si, after, sub.end, id);
+        Some(sub.end)
     }
 
     /// After a unit, a possessive and a sub-unit: "…'s training department". Returns the token
@@ -614,7 +655,20 @@ impl<'l> DocRecogniser<'l> {
                 continue;
             }
             if t.is_lower(j) {
-                let connector = self.lex.is_name_connector(w) && !first && (t.is_cap(j + 1) || t.is_lower(j + 1) && self.lex.is_name_connector(t.word(j + 1)) && t.is_cap(j + 2));
+                // "of", "and", "the" join a name's words only between plain capitalised words:
+                // never before a nation ("Egyptian and Greek special forces") or after an
+                // acronym ("the IAF and the French Air and Space Force").
+                let plain_cap = |k: usize| t.is_cap(k) && t.terms(k).is_none() && !t.is_all_caps(k);
+                let lw = w.to_lowercase();
+                let connector = self.lex.is_name_connector(w)
+                    && !first
+                    && countries.is_empty()
+                    && !t.is_all_caps(j - 1)
+                    && match lw.as_str() {
+                        "the" => t.word(j - 1).eq_ignore_ascii_case("of") && plain_cap(j + 1),
+                        "and" => plain_cap(j + 1),
+                        _ => plain_cap(j + 1) || (t.is_lower(j + 1) && self.lex.is_name_connector(t.word(j + 1)) && plain_cap(j + 2)),
+                    };
                 if connector {
                     core.push(w.to_lowercase());
                     j += 1;
@@ -804,6 +858,16 @@ impl<'l> DocRecogniser<'l> {
             }
             if content > 0 {
                 end = m;
+            }
+        }
+        // In apposition to an agreement just named: "…an agreement delimiting …, a deal that …".
+        if let Some(prev) = spans.iter().rev().find(|s| s.class == Class::Agreement && !s.nested) {
+            let det = start.saturating_sub(1);
+            if prev.end + 1 == det && t.word(prev.end) == "," && matches!(t.word(det).to_lowercase().as_str(), "a" | "an" | "the") {
+                let id = prev.entity;
+                self.mention(doc, t, si, start, end, id);
+                spans.push(Span { start, end, entity: id, class: Class::Agreement, nested: false });
+                return Some(end);
             }
         }
         let sentence_text = t.span_text(0, t.len());

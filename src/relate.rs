@@ -86,7 +86,7 @@ impl<'l> DocRelater<'l> {
         let mut c = 0;
         for i in 0..t.len() {
             let w = t.word(i);
-            if matches!(w, "," | ";" | ":" | "\u{2013}" | "\u{2014}" | "(" | ")") {
+            if matches!(w, "," | ";" | ":" | "\u{2013}" | "\u{2014}") {
                 c += 1;
             } else if self.lex.cues.clause_openers.iter().any(|o| o.eq_ignore_ascii_case(w)) {
                 c += 1;
@@ -181,6 +181,13 @@ impl<'l> DocRelater<'l> {
         }
         let u = span_at(top, skip_the(t, end + 1), Class::Unit)?;
         self.link_unit(doc, person, role, u.entity, si, rule);
+        // A bare "chief" or "head" is only a position together with its unit:
+        // "Chief of the Hellenic National Defence General Staff".
+        if !self.lex.roles[role].name.contains(' ') && ["chief", "head", "director"].contains(&self.lex.roles[role].name.as_str()) {
+            let start = (end.saturating_sub(4)..end).find(|&s| t.term(s, |x| x == Term::Role(role)).is_some_and(|(e, _)| e == end)).unwrap_or(end);
+            let title = t.span_text(start, u.end).to_owned();
+            doc.add_fact(person, Pred::Role, Object::Text(title), si, rule);
+        }
         // A role like "Chief of the X General Staff" names the unit in full.
         Some(u.end)
     }
@@ -257,6 +264,14 @@ impl<'l> DocRelater<'l> {
                     doc.add_fact(b.entity, Pred::LocatedIn, Object::Entity(c.entity), si, "base-in-city");
                 } else if let Some(c) = top.iter().find(|s| s.class == Class::Country && s.start > j && s.start <= j + 5 && (j + 1..s.start).all(|k| t.is_lower(k) || t.word(k) == "-")) {
                     doc.add_fact(b.entity, Pred::Country, Object::Entity(c.entity), si, "base-in-country");
+                }
+            }
+            // A city the document names, inside the base's name: "Air Force Station Ambala".
+            let base_words = names::core_words(t.span_text(b.start, b.end));
+            let cities: Vec<(LocalId, Vec<String>)> = doc.entities.iter().enumerate().filter(|(_, e)| e.class == Class::City).map(|(i, e)| (i, e.names.first().map(|n| names::core_words(n)).unwrap_or_default())).collect();
+            for (city, words) in cities {
+                if !words.is_empty() && base_words.windows(words.len()).any(|w| w == &words[..]) && base_words.len() > words.len() {
+                    doc.add_fact(b.entity, Pred::LocatedIn, Object::Entity(city), si, "city-in-base-name");
                 }
             }
             // "BASE, home of the UNIT"
@@ -434,7 +449,7 @@ impl<'l> DocRelater<'l> {
         for s in top.iter().filter(|s| matches!(s.class, Class::Base | Class::City)) {
             let blocked = cues.site_blockers.iter().any(|b| {
                 let k = b.split_whitespace().count();
-                (0..=2).any(|gap| s.start >= k + gap && t.phrase_at(s.start - k - gap, b) == Some(s.start - gap) && (s.start - gap..s.start).all(|g| matches!(t.word(g).to_lowercase().as_str(), "the" | "its" | "their" | "a")))
+                (0..=2).any(|gap| s.start >= k + gap && t.phrase_at(s.start - k - gap, b) == Some(s.start - gap) && (s.start - gap..s.start).all(|g| matches!(t.word(g).to_lowercase().as_str(), "the" | "its" | "their" | "a" | "in" | "at" | "to")))
             });
             if blocked {
                 continue;
@@ -558,7 +573,8 @@ impl<'l> DocRelater<'l> {
             for d in dates.iter().filter(|d| !d.blocked) {
                 let Some(dt) = t.toks.iter().position(|x| x.start >= d.start) else { continue };
                 let same_clause = clauses[dt] == clauses[a.start] || sign_at.is_some_and(|sv| clauses[dt] == clauses[sv] && sv < a.start + 3);
-                let opening = clauses[..dt].iter().all(|&c| c == clauses[dt]) && sign_at.is_some();
+                // An opening adverbial: "A year after that in November, X signed …".
+                let opening = !(0..dt).any(|k| t.word(k) == ",") && sign_at.is_some_and(|sv| sv > dt);
                 if !(same_clause || opening) {
                     continue;
                 }
@@ -577,7 +593,10 @@ impl<'l> DocRelater<'l> {
 
     /// "the two commanders/chiefs signed": the visitor and their host.
     fn two_of_them(&self, t: &Tokens, sign_at: usize) -> Vec<LocalId> {
-        let two = (sign_at.saturating_sub(4)..sign_at).any(|i| t.word(i).eq_ignore_ascii_case("two"));
+        let people = ["commanders", "chiefs", "leaders", "officers", "generals", "ministers", "men", "sides", "officials", "counterparts"];
+        let two = (sign_at.saturating_sub(4)..sign_at).any(|i| {
+            t.word(i).eq_ignore_ascii_case("two") && people.iter().any(|p| t.word(i + 1).eq_ignore_ascii_case(p))
+        });
         match (two, self.current) {
             (true, Some(c)) => {
                 let f = &self.frames[c];
