@@ -601,6 +601,13 @@ impl<'l> DocRecogniser<'l> {
             }
             // A demonym, or a compound of them: "Moroccan-Israeli".
             if let Some((mut end, Term::Demonym(c))) = t.term(j, |x| matches!(x, Term::Demonym(_))) {
+                // "Egyptian and Greek special forces": two nations' forces, no one unit.
+                let coordinated = |k: usize| t.term(k, |x| matches!(x, Term::Demonym(_))).is_some();
+                if (j >= 2 && t.word(j - 1).eq_ignore_ascii_case("and") && (0..j - 1).any(|k| coordinated(k) && t.term(k, |_| true).is_some_and(|(e, _)| e == j - 1)))
+                    || (t.word(end).eq_ignore_ascii_case("and") && coordinated(end + 1))
+                {
+                    return None;
+                }
                 countries.push((c, j, end));
                 while t.word(end) == "-" && t.glued(end) {
                     match t.term(end + 1, |x| matches!(x, Term::Demonym(_))) {
@@ -706,8 +713,15 @@ impl<'l> DocRecogniser<'l> {
             Class::Unit => {
                 let parent = inner_id.filter(|_| p.inner.as_ref().is_some_and(|i| i.class == Class::Unit));
                 let id = self.unit_entity(doc, &p.core, &countries, parent, "organisation-head-word");
-                let head_key = p.core.split(' ').rev().take(2).collect::<Vec<_>>().join(" ");
-                self.last_by_head.entry(head_key).or_default().push(id);
+                for n in 1..=3 {
+                    let words: Vec<&str> = p.core.split(' ').collect();
+                    if words.len() >= n {
+                        let key = words[words.len() - n..].join(" ");
+                        let list = self.last_by_head.entry(key).or_default();
+                        list.retain(|&x| x != id);
+                        list.push(id);
+                    }
+                }
                 if let Some(parent) = parent {
                     doc.add_fact(id, Pred::PartOf, Object::Entity(parent), si, "possessive-sub-unit");
                 }
@@ -863,7 +877,8 @@ impl<'l> DocRecogniser<'l> {
         // In apposition to an agreement just named: "…an agreement delimiting …, a deal that …".
         if let Some(prev) = spans.iter().rev().find(|s| s.class == Class::Agreement && !s.nested) {
             let det = start.saturating_sub(1);
-            if prev.end + 1 == det && t.word(prev.end) == "," && matches!(t.word(det).to_lowercase().as_str(), "a" | "an" | "the") {
+            let between_is_plain = (prev.end..det).all(|k| !spans.iter().any(|s| s.start == k && !s.nested));
+            if det >= 1 && t.word(det - 1) == "," && between_is_plain && det > prev.end && det - prev.end <= 5 && matches!(t.word(det).to_lowercase().as_str(), "a" | "an" | "the") {
                 let id = prev.entity;
                 self.mention(doc, t, si, start, end, id);
                 spans.push(Span { start, end, entity: id, class: Class::Agreement, nested: false });

@@ -574,7 +574,8 @@ impl<'l> DocRelater<'l> {
                 let Some(dt) = t.toks.iter().position(|x| x.start >= d.start) else { continue };
                 let same_clause = clauses[dt] == clauses[a.start] || sign_at.is_some_and(|sv| clauses[dt] == clauses[sv] && sv < a.start + 3);
                 // An opening adverbial: "A year after that in November, X signed …".
-                let opening = !(0..dt).any(|k| t.word(k) == ",") && sign_at.is_some_and(|sv| sv > dt);
+                let first_comma = (0..t.len()).find(|&k| t.word(k) == ",");
+                let opening = dt < 8 && first_comma.is_some_and(|c| c > dt) && sign_at.is_some_and(|sv| Some(sv) > first_comma);
                 if !(same_clause || opening) {
                     continue;
                 }

@@ -602,6 +602,9 @@ impl<'a> Merger<'a> {
             merged.entry((s, f.pred, o)).or_default().insert(f.ev.clone());
         }
         let mut facts: Vec<ResolvedFact> = merged.into_iter().map(|((s, pred, object), evidence)| ResolvedFact { subject: s, pred, object, evidence }).collect();
+        // `commands` implies `memberOf` (it is a sub-property): the weaker statement adds nothing.
+        let commanded: BTreeSet<(usize, Value)> = facts.iter().filter(|f| f.pred == Pred::Commands).map(|f| (f.subject, f.object.clone())).collect();
+        facts.retain(|f| !(f.pred == Pred::MemberOf && commanded.contains(&(f.subject, f.object.clone()))));
         // A node with a stated country keeps the stated ones over inferred ones.
         let stated: BTreeSet<usize> = facts
             .iter()
