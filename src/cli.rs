@@ -37,4 +37,18 @@ pub enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
+    /// Explain an entity: its labels, mentions with their sentences, each fact with the rule and
+    /// sentence that produced it, and why name variants were merged.
+    ///
+    /// Example: attache explain "Tomer Bar" seeds
+    Explain {
+        /// The entity's name or one of its other names (case and accents do not matter).
+        name: String,
+        /// Files or folders to read, as for `build`.
+        #[arg(value_name = "PATH", default_values = ["seeds"])]
+        paths: Vec<PathBuf>,
+        /// Largest article accepted, in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = attache::read::DEFAULT_MAX_FILE_SIZE)]
+        max_file_size: u64,
+    },
 }

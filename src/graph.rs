@@ -41,6 +41,9 @@ pub enum NodeKind {
         start: usize,
         end: usize,
         anchor: String,
+        /// The document's file name and the sentence the mention stands in, for explanations.
+        document: String,
+        sentence: String,
     },
 }
 
@@ -153,7 +156,9 @@ impl KnowledgeGraph {
             let doc_name = &r.documents[m.doc].name;
             let iri = format!("{}mention/{}-{}-{}", vocab::ID, names::slug(doc_name), m.start, m.end);
             let node = *mentions.entry(iri.clone()).or_insert_with(|| {
-                let n = kg.graph.add_node(Node { iri, kind: NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone() } });
+                let sentence = r.documents[m.doc].sentences.get(m.sentence).map(|s| s.2.clone()).unwrap_or_default();
+                let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc_name.clone(), sentence };
+                let n = kg.graph.add_node(Node { iri, kind });
                 kg.graph.add_edge(n, docs[m.doc], Edge::InDocument);
                 n
             });

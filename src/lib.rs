@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod dates;
 pub mod error;
+pub mod explain;
 pub mod export;
 pub mod graph;
 pub mod lexicon;

@@ -46,5 +46,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Explain { name, paths, max_file_size } => {
+            let extractor = attache::Extractor::builtin()?;
+            let (kg, _, _) = extractor.graph(&paths, max_file_size)?;
+            let found = attache::explain::find(&kg, &name);
+            if found.is_empty() {
+                anyhow::bail!("no entity called {name:?} in the graph of {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+            }
+            for (i, node) in found.into_iter().enumerate() {
+                if i > 0 {
+                    println!();
+                }
+                print!("{}", attache::explain::explain(&kg, node));
+            }
+            Ok(())
+        }
     }
 }

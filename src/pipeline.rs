@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::analysis::{Class, DocAnalysis, SentenceText};
 use crate::dates::DateGrammar;
 use crate::error::Result;
-use crate::export::{self, dot, turtle};
+use crate::export::{self, dot, trig, turtle};
 use crate::graph::KnowledgeGraph;
 use crate::lexicon::Lexicon;
 use crate::read::{self, Document};
@@ -143,10 +143,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let extractor = Extractor::builtin()?;
     let (kg, documents, bytes) = extractor.graph(&options.inputs, options.max_file_size)?;
     let ttl = turtle::to_turtle(&kg)?;
+    let trig_bytes = trig::to_trig(&kg)?;
     let dot_text = dot::to_dot(&kg);
     let ttl_path = options.out_dir.join("graph.ttl");
+    let trig_path = options.out_dir.join("graph.trig");
     let dot_path = options.out_dir.join("graph.dot");
     export::write_atomically(&ttl_path, &ttl)?;
+    export::write_atomically(&trig_path, &trig_bytes)?;
     export::write_atomically(&dot_path, dot_text.as_bytes())?;
     Ok(BuildReport {
         documents,
@@ -154,7 +157,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         entities: kg.class_counts(),
         relations: kg.relations().len(),
         triples: turtle::triples(&kg).len(),
-        files: vec![ttl_path, dot_path],
+        files: vec![ttl_path, trig_path, dot_path],
         elapsed: started.elapsed(),
     })
 }

@@ -67,6 +67,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("city", "https://w3id.org/attache/id/city/"),
     ("doc", "https://w3id.org/attache/id/document/"),
     ("mention", "https://w3id.org/attache/id/mention/"),
+    ("evidence", "https://w3id.org/attache/id/evidence/"),
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
     ("xsd", "http://www.w3.org/2001/XMLSchema#"),

@@ -5,6 +5,7 @@
 //! old file or the complete new one, never half of one.
 
 pub mod dot;
+pub mod trig;
 pub mod turtle;
 
 use std::io::Write;

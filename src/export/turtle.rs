@@ -69,8 +69,11 @@ pub fn triples(kg: &KnowledgeGraph) -> Vec<Triple> {
         let s = node(i);
         let mut add = |p: NamedNodeRef<'_>, o: Term| out.push(Triple::new(s.clone(), p.into_owned(), o));
         match &kg.graph[i].kind {
-            NodeKind::Entity { class, label, alt_labels, attributes, .. } => {
+            NodeKind::Entity { class, label, alt_labels, attributes, merge_reasons, .. } => {
                 add(rdf::TYPE, class_iri(*class).into_owned().into());
+                for reason in merge_reasons {
+                    add(att::MERGE_REASON, RdfLiteral::new_simple_literal(reason).into());
+                }
                 add(rdfs::LABEL, RdfLiteral::new_simple_literal(label).into());
                 for alt in alt_labels {
                     add(SKOS_ALT_LABEL, RdfLiteral::new_simple_literal(alt).into());
@@ -91,7 +94,7 @@ pub fn triples(kg: &KnowledgeGraph) -> Vec<Triple> {
                     add(DCTERMS_DATE, RdfLiteral::new_typed_literal(d.format("%Y-%m-%d").to_string(), xsd::DATE).into());
                 }
             }
-            NodeKind::Mention { start, end, anchor } => {
+            NodeKind::Mention { start, end, anchor, .. } => {
                 add(rdf::TYPE, att::MENTION.into_owned().into());
                 add(att::START, RdfLiteral::new_typed_literal(start.to_string(), xsd::INTEGER).into());
                 add(att::END, RdfLiteral::new_typed_literal(end.to_string(), xsd::INTEGER).into());
