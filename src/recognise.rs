@@ -397,9 +397,22 @@ impl<'l> DocRecogniser<'l> {
         }
         let e = name.end;
         let after_counterpart = i >= 2 && t.word(i - 1) == "," && t.word(i - 2).to_lowercase().starts_with("counterpart");
-        let role_follows = t.word(e) == ","
-            && (t.term(e + 1, |x| matches!(x, Term::Role(_) | Term::Rank(_))).is_some()
-                || (t.word(e + 1).eq_ignore_ascii_case("the") && t.term(e + 2, |x| matches!(x, Term::Role(_))).is_some()));
+        // ", (the) (Indonesia's | Indonesian)? (navy)? ROLE": an apposition that only a person takes.
+        let role_follows = t.word(e) == "," && {
+            let mut k = e + 1;
+            if t.word(k).eq_ignore_ascii_case("the") {
+                k += 1;
+            }
+            if let Some((end, _)) = t.term(k, |x| matches!(x, Term::Country(_) | Term::Demonym(_))) {
+                k = t.possessive(end).unwrap_or(end);
+            }
+            if let Some((end, _)) = t.term(k, |x| matches!(x, Term::UnitHead(_))) {
+                if t.term(end, |x| matches!(x, Term::Role(_))).is_some() {
+                    k = end;
+                }
+            }
+            t.term(k, |x| matches!(x, Term::Role(_) | Term::Rank(_))).is_some()
+        };
         let member_follows = self.lex.cues.membership_prepositions.iter().any(|p| t.word(e).eq_ignore_ascii_case(p))
             && t.word(e).eq_ignore_ascii_case("from")
             && (t.word(e + 1).eq_ignore_ascii_case("the") || t.term(e + 1, |x| matches!(x, Term::Country(_) | Term::Demonym(_))).is_some());

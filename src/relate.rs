@@ -41,6 +41,9 @@ pub struct DocRelater<'l> {
     current: Option<usize>,
     /// The last person who was the subject of a sentence, for "he" and "his".
     last_subject: Option<LocalId>,
+    /// An unnamed speaker of the last sentence ("…, the Egyptian Armed Forces spokesman said"):
+    /// their unit and role, for a name given in the next sentence.
+    unnamed_speaker: Option<(LocalId, usize)>,
     pub dates: DateContext,
 }
 
@@ -52,6 +55,7 @@ impl<'l> DocRelater<'l> {
             frames: Vec::new(),
             current: None,
             last_subject: None,
+            unnamed_speaker: None,
             dates: DateContext { document: document_date, ..DateContext::default() },
         }
     }
@@ -65,6 +69,7 @@ impl<'l> DocRelater<'l> {
         let clauses = self.clauses(t);
 
         self.roles_and_membership(doc, t, &top, si);
+        self.named_speaker(doc, t, &top, si);
         self.nationality(doc, rec, t, spans, si);
         self.installations(doc, rec, t, &top, si);
         self.visits(doc, rec, t, &top, &dates, &clauses, si);
@@ -159,6 +164,29 @@ impl<'l> DocRelater<'l> {
             if let Some((role_start, r)) = self.role_ending_at(t, b) {
                 if let Some(u) = top[..k].iter().rev().find(|s| s.end == role_start && s.class == Class::Unit) {
                     self.link_unit(doc, p.entity, r, u.entity, si, "unit-title-name");
+                }
+            }
+        }
+    }
+
+    /// "…, the army spokesman said. Colonel X said …": a speaker introduced by name right after
+    /// an unnamed one is that speaker. And remember this sentence's unnamed speaker.
+    fn named_speaker(&mut self, doc: &mut DocAnalysis, t: &Tokens, top: &[&Span], si: usize) {
+        let speaks = |i: usize| self.lex.cues.speech_verbs.iter().any(|v| t.word(i).eq_ignore_ascii_case(v));
+        if let Some((unit, role)) = self.unnamed_speaker.take() {
+            if let Some(p) = top.first().filter(|p| p.class == Class::Person && p.start <= 3 && speaks(p.end)) {
+                let first_mention = doc.mentions.iter().filter(|m| m.entity == p.entity).all(|m| m.sentence == si);
+                if first_mention {
+                    self.role_fact(doc, p.entity, role, si, "named-speaker");
+                    self.link_unit(doc, p.entity, role, unit, si, "named-speaker");
+                }
+            }
+        }
+        for u in top.iter().filter(|s| s.class == Class::Unit) {
+            if let Some((end, Term::Role(r))) = t.term(u.end, |x| matches!(x, Term::Role(_))) {
+                let named = top.iter().any(|s| s.class == Class::Person && s.start >= end && s.start <= end + 2);
+                if !named && speaks(end) {
+                    self.unnamed_speaker = Some((u.entity, r));
                 }
             }
         }
@@ -279,6 +307,27 @@ impl<'l> DocRelater<'l> {
                 if let Some(u) = span_at(top, skip_the(t, b.end + 3), Class::Unit) {
                     doc.add_fact(b.entity, Pred::OperatedBy, Object::Entity(u.entity), si, "base-home-of-unit");
                 }
+            }
+        }
+        // "No. 17 Squadron, the ‘Golden Arrows’, the first IAF unit to …": an apposition that calls a
+        // unit one of another's units makes it part of that one.
+        for v in top.iter().filter(|s| s.class == Class::Unit) {
+            if !matches!(t.word(v.end).to_lowercase().as_str(), "unit" | "formation") {
+                continue;
+            }
+            let Some(u) = top.iter().filter(|s| s.class == Class::Unit && s.end < v.start && s.entity != v.entity).last() else { continue };
+            let mut lower = 0;
+            let apposition = (u.end..v.start).all(|k| {
+                let w = t.word(k);
+                let plain = !t.is_word(k) || w.eq_ignore_ascii_case("the") || t.is_cap(k);
+                if !plain && t.is_lower(k) && !self.lex.is_function_word(w) || matches!(w, "first" | "only" | "last") {
+                    lower += 1;
+                    return lower <= 2;
+                }
+                plain
+            }) && t.word(u.end) == ",";
+            if apposition {
+                doc.add_fact(u.entity, Pred::PartOf, Object::Entity(v.entity), si, "apposition-unit-of-unit");
             }
         }
         // "UNIT, which is headquartered at BASE"
