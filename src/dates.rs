@@ -121,8 +121,10 @@ impl DateGrammar {
             relative: re(r"(?i)\b(?P<rel>last year|this year|last month|this month|earlier this month|earlier this year|last week|this week|yesterday|today|the same day|the first day|the previous day|the day before)\b"),
             years_offset: re(r"(?i)\b(?P<n>a|one|two|three|four|five|\d+)\s+years?\s+(?P<dir>after|later|before|earlier)\b"),
             header: re(r"(?i)^\s*(?:date|dated|published|posted|updated)?\s*:?\s*(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+            // "NEW DELHI, 10 April 2024 (ANI) –", "ANKARA, Oct 17, 2024 (Reuters) -",
+            // "Published Thursday, 23 May 2024".
             dateline: re(&format!(
-                r"^\s*[\p{{Lu}}][\p{{Lu}}\p{{M}} .'’-]+,\s*(?P<date>(?:\d{{1,2}}\s+(?:{months})\s*,?\s+\d{{4}})|(?:(?:{months})\s+\d{{1,2}}\s*,?\s+\d{{4}}))"
+                r"^\s*(?:[\p{{Lu}}][\p{{Lu}}\p{{M}} .'’-]+,|(?i:published|posted|updated|dated)\s*:?(?:\s+(?:{weekdays}),?)?)\s*(?P<date>(?:\d{{1,2}}\s+(?:{months})\s*,?\s+\d{{4}})|(?:(?:{months})\s+\d{{1,2}}\s*,?\s+\d{{4}}))"
             )),
             months: lexicon.months.clone(),
             weekdays: lexicon.weekdays.clone(),
@@ -137,14 +139,20 @@ impl DateGrammar {
     /// The document's own date, from a header line (` date 2023-02-22 …`) or a dateline
     /// (`NEW DELHI, 10 April 2024 (ANI) –`) at the very start of the text.
     pub fn document_date(&self, text: &str) -> Option<NaiveDate> {
-        let head: &str = &text[..text.char_indices().nth(200).map_or(text.len(), |(i, _)| i)];
-        if let Some(c) = self.header.captures(head) {
-            return NaiveDate::from_ymd_opt(c["y"].parse().ok()?, c["m"].parse().ok()?, c["d"].parse().ok()?);
+        // The header or dateline stands on one of the first lines, after a headline at most.
+        for line in text.lines().filter(|l| !l.trim().is_empty()).take(3) {
+            let head: &str = &line[..line.char_indices().nth(200).map_or(line.len(), |(i, _)| i)];
+            if let Some(c) = self.header.captures(head) {
+                return NaiveDate::from_ymd_opt(c["y"].parse().ok()?, c["m"].parse().ok()?, c["d"].parse().ok()?);
+            }
+            if let Some(date) = self.dateline.captures(head).and_then(|c| c.name("date")) {
+                let found = self.find(date.as_str(), 0, &DateContext::default());
+                if let Some(d) = found.first().and_then(|d| d.value).and_then(|v| v.to_naive()) {
+                    return Some(d);
+                }
+            }
         }
-        let c = self.dateline.captures(head)?;
-        let date = c.name("date")?;
-        let found = self.find(date.as_str(), 0, &DateContext::default());
-        found.first()?.value?.to_naive()
+        None
     }
 
     /// Every date expression in `sentence` (whose first byte sits at `offset` in the document),
@@ -170,7 +178,7 @@ impl DateGrammar {
             Some(shift) => context.last_year.map(|y| y + shift),
             None => context.last_year.or(context.document.map(|d| d.year())),
         };
-        let mut push = |out: &mut Vec<DateMention>, taken: &mut Vec<(usize, usize)>, s: usize, e: usize, value: Option<PartialDate>| {
+        let push = |out: &mut Vec<DateMention>, taken: &mut Vec<(usize, usize)>, s: usize, e: usize, value: Option<PartialDate>| {
             if !free(taken, s, e) {
                 return;
             }
@@ -389,6 +397,9 @@ mod tests {
         assert_eq!(g.document_date(" date 2023-02-22 General X"), NaiveDate::from_ymd_opt(2023, 2, 22));
         assert_eq!(g.document_date("NEW DELHI, 10 April 2024 (ANI) – General"), NaiveDate::from_ymd_opt(2024, 4, 10));
         assert_eq!(g.document_date("CAIRO – The commander"), None);
+        assert_eq!(g.document_date("Headline here\n\nANKARA, Oct 17, 2024 (Reuters) - Text"), NaiveDate::from_ymd_opt(2024, 10, 17));
+        assert_eq!(g.document_date("CANBERRA, Nov 9 2023 (AAP) - Text"), NaiveDate::from_ymd_opt(2023, 11, 9));
+        assert_eq!(g.document_date("Headline\nPublished Thursday, 23 May 2024\n\nABUJA — Text"), NaiveDate::from_ymd_opt(2024, 5, 23));
         assert_eq!(g.document_date("Israel’s Air Force Commander"), None);
     }
 }

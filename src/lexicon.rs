@@ -179,6 +179,7 @@ struct TimeFile {
 #[serde(deny_unknown_fields)]
 struct FunctionWordsFile {
     abbreviations: Vec<String>,
+    honorifics: Vec<String>,
     words: Vec<String>,
     name_particles: Vec<String>,
     name_connectors: Vec<String>,
@@ -234,6 +235,7 @@ pub struct Lexicon {
     pub name_particles: Vec<String>,
     pub name_connectors: Vec<String>,
     pub abbreviations: Vec<String>,
+    pub honorifics: Vec<String>,
     patterns: Vec<String>,
     pattern_terms: Vec<Vec<Term>>,
     matcher: AhoCorasick,
@@ -292,15 +294,9 @@ impl Lexicon {
             if phrase.is_empty() {
                 return;
             }
-            let mut forms = vec![phrase.to_owned()];
-            if phrase.contains('\'') {
-                forms.push(phrase.replace('\'', "\u{2019}"));
-            }
-            for form in forms {
-                let terms = table.entry(form).or_default();
-                if !terms.contains(&term) {
-                    terms.push(term);
-                }
+            let terms = table.entry(fold_marks(phrase).0).or_default();
+            if !terms.contains(&term) {
+                terms.push(term);
             }
         };
         for (id, c) in countries.country.iter().enumerate() {
@@ -362,6 +358,7 @@ impl Lexicon {
             name_particles: lower(function.name_particles),
             name_connectors: lower(function.name_connectors),
             abbreviations: function.abbreviations,
+            honorifics: function.honorifics,
             patterns,
             pattern_terms,
             matcher,
@@ -370,7 +367,12 @@ impl Lexicon {
 
     /// Every lexicon phrase in `text` that stands on word boundaries and matches the letter
     /// case its kind requires, as non-overlapping matches chosen longest-first from the left.
-    pub fn find(&self, text: &str) -> Vec<LexMatch> {
+    ///
+    /// Accents and typographic apostrophes do not matter ("Brasília" is "Brasilia", "l’Air" is
+    /// "l'Air"); the offsets are those of `text`.
+    pub fn find(&self, original: &str) -> Vec<LexMatch> {
+        let (folded, map) = fold_marks(original);
+        let text = folded.as_str();
         let mut found: Vec<LexMatch> = Vec::new();
         for m in self.matcher.find_overlapping_iter(text) {
             let (start, end) = (m.start(), m.end());
@@ -379,6 +381,7 @@ impl Lexicon {
             }
             let pattern = &self.patterns[m.pattern().as_usize()];
             let surface = &text[start..end];
+            let (start, end) = (map[start], map[end]);
             let exact = surface == pattern;
             let shouting = surface.chars().any(char::is_alphabetic)
                 && surface.chars().all(|c| !c.is_lowercase());
@@ -435,6 +438,33 @@ impl Lexicon {
                 || c.demonyms.iter().any(|a| a.eq_ignore_ascii_case(t))
         })
     }
+}
+
+/// `text` with accents and other combining marks removed and typographic apostrophes made
+/// plain, letter case kept; and for each byte offset of the result (and its end), the byte
+/// offset in `text` it comes from.
+pub fn fold_marks(text: &str) -> (String, Vec<usize>) {
+    use unicode_normalization::UnicodeNormalization;
+    let mut folded = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    for (i, c) in text.char_indices() {
+        let before = folded.len();
+        match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' => folded.push('\''),
+            c if c.is_ascii() => folded.push(c),
+            c => {
+                for d in std::iter::once(c).nfd().filter(|d| !unicode_normalization::char::is_combining_mark(*d)) {
+                    folded.push(d);
+                }
+                if folded.len() == before {
+                    folded.push(c);
+                }
+            }
+        }
+        map.extend(std::iter::repeat(i).take(folded.len() - before));
+    }
+    map.push(text.len());
+    (folded, map)
 }
 
 /// Whether a byte offset sits between a word character and a non-word character.
@@ -500,6 +530,15 @@ mod tests {
         assert!(surfaces.contains(&"Lieutenant General"), "{surfaces:?}");
         assert!(surfaces.contains(&"Moroccan"));
         assert!(surfaces.contains(&"Air Force"));
+    }
+
+    #[test]
+    fn accents_and_curly_apostrophes_do_not_matter() {
+        let lex = Lexicon::builtin().unwrap();
+        let text = "received in Brasília by the Armée de l’Air";
+        let found = lex.find(text);
+        let surfaces: Vec<&str> = found.iter().map(|m| &text[m.start..m.end]).collect();
+        assert!(surfaces.contains(&"Brasília"), "{surfaces:?}");
     }
 
     #[test]

@@ -328,10 +328,26 @@ impl<'l> DocRecogniser<'l> {
                 }
             }
         }
+        // An honorific between the title and the name: "Cabinet Secretary Dr. X Y".
+        let honorific = |k: usize| self.lex.honorifics.iter().any(|h| h == t.word(k));
+        if honorific(j) {
+            j += 1;
+            if t.word(j) == "." && t.glued(j) {
+                j += 1;
+            }
+            if role.is_none() && rank.is_none() {
+                role = None;
+            }
+        }
         if rank.is_none() && role.is_none() {
             return None;
         }
         let name = self.name_at(t, j, 5)?;
+        // A name running into an organisation's or installation's head word is that one's
+        // name: "King Faisal Air Academy".
+        if t.term(name.end, |x| matches!(x, Term::UnitHead(_) | Term::InstallationHead(_))).is_some() && name.possessive.is_none() {
+            return None;
+        }
         // Without a rank, a role title is a person's only when a full name follows.
         if rank.is_none() && name.words < 2 {
             return None;
@@ -429,7 +445,9 @@ impl<'l> DocRecogniser<'l> {
 
     /// A unit or base phrase at `i`, with the entities it names.
     fn organisation(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
-        let Some(parse) = self.parse_org(t, i) else { return self.generic_parent_sub_unit(doc, t, si, i, spans) };
+        let Some(parse) = self.parse_org(t, i) else {
+            return self.generic_parent_sub_unit(doc, t, si, i, spans).or_else(|| self.bare_head_reference(doc, t, si, i, spans));
+        };
         let mut parse = parse;
         let after = self.sub_unit(t, &mut parse);
         let entity = self.org_entities(doc, t, si, &mut parse, spans, false, Some(after.1));
@@ -474,6 +492,20 @@ impl<'l> DocRecogniser<'l> {
         doc.add_fact(id, Pred::PartOf, Object::Entity(parent), si, "possessive-sub-unit-of-generic-reference");
         self.mention(doc, t, si, after, sub.end, id);
         Some(sub.end)
+    }
+
+    /// "the Navy", "the Armed Forces": a capitalised head alone names the unit of that kind the
+    /// document named last. With none named, it names nothing.
+    fn bare_head_reference(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
+        let (end, Term::UnitHead(h)) = t.term(i, |x| matches!(x, Term::UnitHead(_)))? else { return None };
+        if !t.is_cap(i) || t.is_cap(end) && t.terms(end).is_none() {
+            return None;
+        }
+        let head = names::core_words(&self.lex.unit_heads[h].phrase).join(" ");
+        let unit = self.last_by_head.get(&head)?.iter().rev().copied().find(|&u| matches!(doc.entities[u].identity, Identity::Unit { parent: None, .. }))?;
+        self.mention(doc, t, si, i, end, unit);
+        spans.push(Span { start: i, end, entity: unit, class: Class::Unit, nested: false });
+        Some(t.possessive(end).unwrap_or(end))
     }
 
     /// After a unit, a possessive and a sub-unit: "…'s training department". Returns the token
@@ -538,6 +570,16 @@ impl<'l> DocRecogniser<'l> {
             if let Some((end, term)) = t.term(j, |x| matches!(x, Term::UnitHead(_) | Term::InstallationHead(_))) {
                 let capital_head = t.is_cap(j) || t.is_all_caps(j);
                 let named = !core.is_empty() || !countries.is_empty();
+                // A lower-case plural head ("air forces", "combat squadrons") is generic.
+                let surface = t.span_text(j, end);
+                let canonical = match term {
+                    Term::UnitHead(h) => &self.lex.unit_heads[h].phrase,
+                    Term::InstallationHead(h) => &self.lex.installation_heads[h].phrase,
+                    _ => unreachable!(),
+                };
+                if !capital_head && surface.ends_with('s') && !canonical.ends_with('s') {
+                    return None;
+                }
                 let (class, level, head_phrase) = match term {
                     Term::UnitHead(h) => (Class::Unit, Some(self.lex.unit_heads[h].level), self.lex.unit_heads[h].phrase.clone()),
                     Term::InstallationHead(h) if self.lex.installation_heads[h].position == HeadPosition::After => {
@@ -549,7 +591,9 @@ impl<'l> DocRecogniser<'l> {
                 // bare capitalised one a back-reference; a base needs a name before its head.
                 let ok = match class {
                     Class::Base => named && (core.iter().any(|w| !w.is_empty()) || !countries.is_empty()),
-                    _ => named || (capital_head && !first_is_function(self.lex, t, j)) || after_possessive,
+                    // A bare capitalised head ("the Navy") refers back to a unit already named;
+                    // see `bare_head_reference`.
+                    _ => named || after_possessive,
                 };
                 if !ok {
                     return None;
@@ -570,8 +614,18 @@ impl<'l> DocRecogniser<'l> {
                     inner_entity: None,
                     tail: None,
                 };
+                // A unit's name is a base's operator only when it is a plain unit name (nation,
+                // honorific, head): "Hellenic Air Force Academy", not "Güvercinlik Army Air Base".
+                let plain_unit = core.iter().all(|w| w.is_empty());
                 if class == Class::Unit {
                     if let Some((bend, Term::InstallationHead(bh))) = t.term(end, |x| matches!(x, Term::InstallationHead(_))) {
+                        if self.lex.installation_heads[bh].position == HeadPosition::After && !plain_unit {
+                            let head = self.lex.installation_heads[bh].phrase.clone();
+                            let mut c: Vec<String> = core.iter().filter(|w| !w.is_empty()).cloned().collect();
+                            c.extend(names::core_words(t.span_text(j, end)));
+                            c.extend(names::core_words(&head));
+                            return Some(OrgParse { start: i, end: bend, class: Class::Base, countries, core: c.join(" "), level: None, inner: None, inner_entity: None, tail: None });
+                        }
                         if self.lex.installation_heads[bh].position == HeadPosition::After {
                             let head = self.lex.installation_heads[bh].phrase.clone();
                             return Some(OrgParse {
@@ -596,6 +650,16 @@ impl<'l> DocRecogniser<'l> {
                                 parse.core = format!("{} {}", parse.core, longer.core);
                                 parse.level = longer.level;
                             }
+                        }
+                    }
+                }
+                // "RAAF Base Tindal": an acronym, the head, and the place's name after it.
+                if class == Class::Base && core.len() == 1 && t.is_all_caps(i) && t.is_cap(parse.end) && t.terms(parse.end).is_none() {
+                    if let Some(name) = self.name_at(t, parse.end, 2) {
+                        if name.possessive.is_none() {
+                            parse.core = format!("{} {}", parse.core, names::core_words(t.span_text(parse.end, name.end)).join(" "));
+                            parse.tail = Some((parse.end, name.end));
+                            parse.end = name.end;
                         }
                     }
                 }
@@ -637,14 +701,36 @@ impl<'l> DocRecogniser<'l> {
                 continue;
             }
             if t.lex.get(j).is_some_and(|l| l.is_some()) {
-                // Any other lexicon phrase (a rank, role, month, region) ends the modifiers.
                 let (end, terms) = t.terms(j).unwrap();
-                let _ = end;
+                // A capitalised title inside a name: "King Faisal Air Academy", "Officer Candidate School".
+                let title_in_name = terms.iter().all(|x| matches!(x, Term::Rank(_) | Term::Role(_)))
+                    && t.is_cap(j)
+                    && lower_count == 0
+                    && (t.is_cap(end) && t.terms(end).is_none() && !self.lex.is_function_word(t.word(end)));
+                if title_in_name {
+                    core.extend(names::core_words(t.span_text(j, end)));
+                    first = false;
+                    j = end;
+                    continue;
+                }
+                // Any other lexicon phrase (a rank, role, month, region) ends the modifiers.
                 if terms.iter().any(|x| matches!(x, Term::Rank(_) | Term::Role(_) | Term::Month(_) | Term::Weekday(_) | Term::Region | Term::Agreement(_) | Term::City(_))) {
                     return None;
                 }
             }
             let w = t.word(j);
+            // Lower-case modifiers run up to the head: "Moroccan air force", not "French shipbuilder Naval Group".
+            if lower_count > 0 && t.is_cap(j) {
+                return None;
+            }
+            // An ordinal: "18th Mechanised Division".
+            let ordinal = t.toks[j].kind == TokenKind::Word && w.chars().next().is_some_and(|c| c.is_ascii_digit()) && ["st", "nd", "rd", "th"].iter().any(|x| w.ends_with(x));
+            if ordinal && (t.is_cap(j + 1) || t.term(j + 1, |x| matches!(x, Term::UnitHead(_))).is_some()) {
+                core.push(w.to_owned());
+                first = false;
+                j += 1;
+                continue;
+            }
             if t.is_cap(j) {
                 if self.lex.is_function_word(w) && (first || !self.lex.is_name_connector(w)) {
                     return None;
@@ -726,9 +812,9 @@ impl<'l> DocRecogniser<'l> {
             Class::Unit => {
                 let parent = inner_id.filter(|_| p.inner.as_ref().is_some_and(|i| i.class == Class::Unit));
                 let id = self.unit_entity(doc, &p.core, &countries, parent, "organisation-head-word");
-                for n in 1..=3 {
-                    let words: Vec<&str> = p.core.split(' ').collect();
-                    if words.len() >= n {
+                let words: Vec<&str> = p.core.split(' ').collect();
+                for n in 1..=words.len() {
+                    {
                         let key = words[words.len() - n..].join(" ");
                         let list = self.last_by_head.entry(key).or_default();
                         list.retain(|&x| x != id);
@@ -1032,9 +1118,10 @@ impl<'l> DocRecogniser<'l> {
             let n = p.split_whitespace().count();
             i >= n && t.phrase_at(i - n, p) == Some(i)
         });
+        // "… headquarters in Cholargos", "RAAF Base Tindal, near Katherine"
         let after_base = i >= 2
-            && t.word(i - 1) == "in"
-            && spans.iter().any(|s| s.class == Class::Base && s.end == i - 1 && !s.nested);
+            && matches!(t.word(i - 1), "in" | "near")
+            && spans.iter().any(|s| s.class == Class::Base && !s.nested && (s.end == i - 1 || (s.end + 1 == i - 1 && t.word(s.end) == ",")));
         if !(after_travel || after_base) {
             return None;
         }
@@ -1055,6 +1142,3 @@ impl<'l> DocRecogniser<'l> {
     }
 }
 
-fn first_is_function(lex: &Lexicon, t: &Tokens, j: usize) -> bool {
-    j > 0 && lex.is_function_word(t.word(j - 1)) && !t.word(j - 1).eq_ignore_ascii_case("the")
-}

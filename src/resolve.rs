@@ -219,22 +219,6 @@ impl<'a> Merger<'a> {
         out
     }
 
-    fn subjects(&mut self, root: usize, pred: Pred) -> BTreeSet<usize> {
-        let mut out = BTreeSet::new();
-        for i in 0..self.facts.len() {
-            if self.facts[i].pred != pred {
-                continue;
-            }
-            if let FlatObject::Node(o) = self.facts[i].o {
-                if self.uf.find(o) == root {
-                    let s = self.facts[i].s;
-                    out.insert(self.uf.find(s));
-                }
-            }
-        }
-        out
-    }
-
     fn dates(&mut self, root: usize) -> Vec<PartialDate> {
         let mut out = Vec::new();
         for i in 0..self.facts.len() {
