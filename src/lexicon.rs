@@ -143,6 +143,10 @@ pub struct NonEntities {
     pub event_words: Vec<String>,
     #[serde(default)]
     pub aircraft_words: Vec<String>,
+    #[serde(default)]
+    pub region_prefixes: Vec<String>,
+    #[serde(default)]
+    pub company_words: Vec<String>,
 }
 
 /// Cue words of the relation rules (see `lexicon/cues.toml` for what each list means).

@@ -407,6 +407,10 @@ impl<'l> DocRecogniser<'l> {
         if !t.is_cap(i) {
             return None;
         }
+        // "the Centre for Strategic and International Studies said": the end of a longer name.
+        if i >= 2 && t.is_lower(i - 1) && self.lex.is_name_connector(t.word(i - 1)) && t.is_cap(i - 2) {
+            return None;
+        }
         let name = self.name_at(t, i, 5)?;
         if name.words < 2 || name.possessive.is_some() {
             return None;
@@ -502,7 +506,27 @@ impl<'l> DocRecogniser<'l> {
             return None;
         }
         let head = names::core_words(&self.lex.unit_heads[h].phrase).join(" ");
-        let unit = self.last_by_head.get(&head)?.iter().rev().copied().find(|&u| matches!(doc.entities[u].identity, Identity::Unit { parent: None, .. }))?;
+        let surface = names::core_words(t.span_text(i, end));
+        let candidates: Vec<LocalId> = self.last_by_head.get(&head)?.iter().rev().copied().filter(|&u| matches!(doc.entities[u].identity, Identity::Unit { parent: None, .. })).collect();
+        // The unit whose own name ends in the same words ("Land Forces" → "Turkish Land Forces"),
+        // else the last one of that kind.
+        let same_words = candidates.iter().copied().find(|&u| doc.entities[u].names.iter().any(|n| names::core_words(n).ends_with(&surface)));
+        let unit = same_words.or_else(|| candidates.first().copied())?;
+        // "the Land Forces headquarters": the unit's installation.
+        if let Some((bend, Term::InstallationHead(bh))) = t.term(end, |x| matches!(x, Term::InstallationHead(_))) {
+            if self.lex.installation_heads[bh].position == HeadPosition::After {
+                let core = names::core_words(&self.lex.installation_heads[bh].phrase).join(" ");
+                let mut p = OrgParse { start: i, end: bend, class: Class::Base, countries: vec![], core, level: None, inner: None, inner_entity: None, tail: None };
+                let base = self.org_entities(doc, t, si, &mut p, spans, false, None)?;
+                if let Identity::Base { operator, .. } = &mut doc.entities[base].identity {
+                    *operator = Some(unit);
+                }
+                doc.add_fact(base, Pred::OperatedBy, Object::Entity(unit), si, "base-named-after-unit");
+                self.mention(doc, t, si, i, end, unit);
+                spans.push(Span { start: i, end, entity: unit, class: Class::Unit, nested: true });
+                return Some(bend);
+            }
+        }
         self.mention(doc, t, si, i, end, unit);
         spans.push(Span { start: i, end, entity: unit, class: Class::Unit, nested: false });
         Some(t.possessive(end).unwrap_or(end))
@@ -528,6 +552,10 @@ impl<'l> DocRecogniser<'l> {
     /// Modifiers and a head word: "Royal Moroccan Air Force", "Ben Guerir airbase",
     /// "Air Force Station Ambala", "No. 17 Squadron".
     fn parse_org(&self, t: &Tokens, i: usize) -> Option<OrgParse> {
+        // "the shipbuilder Naval Group": a name after a word for a company is a company's.
+        if i > 0 && self.lex.non_entities.company_words.iter().any(|c| t.word(i - 1).eq_ignore_ascii_case(c)) {
+            return None;
+        }
         // Head first: "Air Force Station Ambala", "Camp X".
         if let Some((end, Term::InstallationHead(h))) = t.term(i, |x| matches!(x, Term::InstallationHead(_))) {
             if self.lex.installation_heads[h].position == HeadPosition::Before && t.is_cap(i) {
@@ -704,6 +732,7 @@ impl<'l> DocRecogniser<'l> {
                 let (end, terms) = t.terms(j).unwrap();
                 // A capitalised title inside a name: "King Faisal Air Academy", "Officer Candidate School".
                 let title_in_name = terms.iter().all(|x| matches!(x, Term::Rank(_) | Term::Role(_)))
+                    && end == j + 1
                     && t.is_cap(j)
                     && lower_count == 0
                     && (t.is_cap(end) && t.terms(end).is_none() && !self.lex.is_function_word(t.word(end)));
@@ -734,6 +763,15 @@ impl<'l> DocRecogniser<'l> {
             if t.is_cap(j) {
                 if self.lex.is_function_word(w) && (first || !self.lex.is_name_connector(w)) {
                     return None;
+                }
+                // An honorific modifier with an apostrophe: "Vietnam People's Navy".
+                if let Some(after) = t.possessive(t.word_end(j)) {
+                    if self.lex.is_ignorable_modifier(&format!("{w}'s")) {
+                        core.push(String::new());
+                        first = false;
+                        j = after;
+                        continue;
+                    }
                 }
                 if self.blocks_name(t, j, 1) {
                     return None;
@@ -986,7 +1024,9 @@ impl<'l> DocRecogniser<'l> {
         }
         let sentence_text = t.span_text(0, t.len());
         let signed = self.lex.cues.sign_verbs.iter().any(|v| crate::lexicon::contains_phrase(sentence_text, v));
-        let known = doc.entities.iter().position(|e| matches!(&e.identity, Identity::Agreement { kind: k2, named: None, .. } if *k2 == kind));
+        // "a naval memorandum" and "the memorandum of understanding" in one article are one.
+        let first_word = |k: usize| self.lex.agreement_kinds[k].name.split_whitespace().next().unwrap_or("").to_owned();
+        let known = doc.entities.iter().position(|e| matches!(&e.identity, Identity::Agreement { kind: k2, named: None, .. } if *k2 == kind || first_word(*k2) == first_word(kind)));
         let acronym_follows = t.word(end) == "(" && t.is_all_caps(end + 1) || t.word(end) == "(" && t.word(end + 1).chars().filter(|c| c.is_uppercase()).count() >= 2;
         if !(signed || known.is_some() || acronym_follows) {
             return None;
@@ -1127,6 +1167,10 @@ impl<'l> DocRecogniser<'l> {
         }
         let name = self.name_at(t, i, 2)?;
         if name.possessive.is_some() {
+            return None;
+        }
+        // "East Java", "Northern Territory": a compass word makes it a region.
+        if self.lex.non_entities.region_prefixes.iter().any(|r| r == t.word(i)) {
             return None;
         }
         let id = self.city_entity(doc, t.span_text(i, name.end), None);

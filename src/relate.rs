@@ -148,16 +148,19 @@ impl<'l> DocRelater<'l> {
                     if of >= 1 && t.word(of - 1).eq_ignore_ascii_case("the") {
                         of -= 1;
                     }
-                    if of >= 1 && t.word(of - 1).eq_ignore_ascii_case("of") {
+                    if of >= 1 && (t.word(of - 1).eq_ignore_ascii_case("of") || t.word(of - 1).eq_ignore_ascii_case("for")) {
                         if let Some((role_start, r)) = self.role_ending_at(t, of - 1) {
                             let _ = role_start;
                             self.role_fact(doc, p.entity, r, si, "apposition-role-of-unit");
                             self.link_unit(doc, p.entity, r, u.entity, si, "apposition-role-of-unit");
                         }
                     }
-                } else if let Some((_, r)) = self.role_ending_at(t, b - 1) {
-                    // "the commander, General X" without a unit.
+                } else if let Some((role_start, r)) = self.role_ending_at(t, b - 1) {
+                    // "the commander, General X"; "The Navy spokesman, Commodore X" names the unit.
                     self.role_fact(doc, p.entity, r, si, "apposition-role");
+                    if let Some(u) = top[..k].iter().rev().find(|s| s.end == role_start && s.class == Class::Unit) {
+                        self.link_unit(doc, p.entity, r, u.entity, si, "apposition-unit-role");
+                    }
                 }
             }
             // "UNIT ROLE X": "Israel’s Air Force Commander Tomer Bar".
@@ -376,6 +379,10 @@ impl<'l> DocRelater<'l> {
             }
             let destination = self.country_of_place(doc, place.entity);
             let visitor = top.iter().filter(|s| s.class == Class::Person && s.end <= p).map(|s| s.entity).next().or_else(|| {
+                // "a trip to Nairobi last week by Aydın"
+                let by = (place.end..t.len().min(place.end + 6)).find(|&k| t.word(k).eq_ignore_ascii_case("by"))?;
+                top.iter().find(|s| s.class == Class::Person && s.start == by + 1).map(|s| s.entity)
+            }).or_else(|| {
                 let before = t.span_text(0, p).to_lowercase();
                 cues.person_pronouns.iter().any(|w| contains_phrase(&before, w)).then_some(self.last_subject).flatten()
             });
@@ -690,6 +697,15 @@ impl<'l> DocRelater<'l> {
                 }
             }
         }
+        // "the Nigerian Navy signed a contract with the Brazilian Navy"
+        if let Some(sv) = sign_at.filter(|&sv| sv < a.start) {
+            let subject = top.iter().rev().find(|s| s.end <= sv && s.end + 1 >= sv && matches!(s.class, Class::Country | Class::Unit));
+            let with = (a.end..t.len().min(a.end + 3)).find(|&k| t.word(k).eq_ignore_ascii_case("with"));
+            let other = with.and_then(|w| span_at(top, skip_the(t, w + 1), Class::Unit).or_else(|| span_at(top, skip_the(t, w + 1), Class::Country)));
+            if let (Some(s1), Some(s2)) = (subject, other) {
+                return vec![s1.entity, s2.entity];
+            }
+        }
         // "the two countries": the visitor's country and the country visited.
         let text = t.span_text(0, t.len()).to_lowercase();
         if ["the two countries", "the two nations", "the two states", "both countries"].iter().any(|p| contains_phrase(&text, p)) {
@@ -731,7 +747,8 @@ impl<'l> DocRelater<'l> {
     /// minister" → the country's ministry of defence).
     pub fn finish(&mut self, doc: &mut DocAnalysis) {
         for f in &self.frames {
-            if let Some((date, si)) = f.dates.iter().min_by_key(|(d, _)| (*d, std::cmp::Reverse(d.precision()))).copied() {
+            // The most precise statement of when it began, the earliest of those.
+            if let Some((date, si)) = f.dates.iter().min_by_key(|(d, _)| (std::cmp::Reverse(d.precision()), *d)).copied() {
                 doc.add_fact(f.visit, Pred::Date, Object::Date(date), si, "visit-date");
             }
         }
@@ -746,19 +763,28 @@ impl<'l> DocRelater<'l> {
                     _ => None,
                 })
                 .collect();
-            let Some(country) = person_country(doc, p) else { continue };
+            let country = person_country(doc, p);
             for (si, role) in roles {
                 let Some(r) = self.lex.roles.iter().find(|x| x.name == role) else { continue };
                 if r.unit.is_empty() {
                     continue;
                 }
                 let wanted = canonical_unit_core(self.lex, &r.unit);
-                let unit = (0..doc.entities.len()).find(|&u| {
-                    matches!(&doc.entities[u].identity, Identity::Unit { core, parent: None } if *core == wanted)
-                        && doc.entity_objects(u, Pred::Country).contains(&country)
-                });
-                if let Some(u) = unit {
-                    doc.add_fact(p, Pred::MemberOf, Object::Entity(u), si, "role-implies-unit");
+                let of_kind = |u: usize| matches!(&doc.entities[u].identity, Identity::Unit { core, parent: None } if core.ends_with(&wanted));
+                let units: Vec<usize> = match country {
+                    // The unit of that kind of the person's country …
+                    Some(c) => (0..doc.entities.len()).filter(|&u| of_kind(u) && doc.entity_objects(u, Pred::Country).contains(&c)).collect(),
+                    // … or the one unit of that kind named in the same sentence.
+                    None => {
+                        let mut named: Vec<usize> = doc.mentions.iter().filter(|m| m.sentence == si && of_kind(m.entity)).map(|m| m.entity).collect();
+                        named.sort_unstable();
+                        named.dedup();
+                        named
+                    }
+                };
+                if units.len() == 1 {
+                    let pred = if r.heads && country.is_none() { Pred::Commands } else { Pred::MemberOf };
+                    doc.add_fact(p, pred, Object::Entity(units[0]), si, "role-implies-unit");
                 }
             }
         }
