@@ -22,20 +22,61 @@ use crate::relate::DocRelater;
 use crate::resolve;
 use crate::segment;
 
+/// A file `attache build` can write, in the order they are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OutputFormat {
+    /// `graph.ttl`: Turtle, with prefixes.
+    Ttl,
+    /// `graph.trig`: TriG, one named graph per document with its evidence.
+    Trig,
+    /// `graph.dot`: GraphViz.
+    Dot,
+    /// `graph.nt`: N-Triples, the same triples as `graph.ttl`.
+    Nt,
+    /// `graph.jsonld`: JSON-LD (expanded, no context), the same triples as `graph.ttl`.
+    Jsonld,
+}
+
+impl OutputFormat {
+    /// The files written when no format is asked for.
+    pub const DEFAULT: [OutputFormat; 3] = [OutputFormat::Ttl, OutputFormat::Trig, OutputFormat::Dot];
+
+    /// The name of the file written in the output folder.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            OutputFormat::Ttl => "graph.ttl",
+            OutputFormat::Trig => "graph.trig",
+            OutputFormat::Dot => "graph.dot",
+            OutputFormat::Nt => "graph.nt",
+            OutputFormat::Jsonld => "graph.jsonld",
+        }
+    }
+}
+
 /// What `attache build` does.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub inputs: Vec<PathBuf>,
     pub out_dir: PathBuf,
     pub max_file_size: u64,
+    /// Which files to write; each once, in [`OutputFormat`] order.
+    pub formats: Vec<OutputFormat>,
 }
 
 impl BuildOptions {
     pub fn new(inputs: Vec<PathBuf>, out_dir: PathBuf) -> Self {
-        BuildOptions { inputs, out_dir, max_file_size: read::DEFAULT_MAX_FILE_SIZE }
+        BuildOptions { inputs, out_dir, max_file_size: read::DEFAULT_MAX_FILE_SIZE, formats: OutputFormat::DEFAULT.to_vec() }
     }
     pub fn with_max_file_size(mut self, bytes: u64) -> Self {
         self.max_file_size = bytes;
+        self
+    }
+    /// Write these files (duplicates and order do not matter) instead of the default ones.
+    pub fn with_formats(mut self, formats: impl IntoIterator<Item = OutputFormat>) -> Self {
+        let mut formats: Vec<OutputFormat> = formats.into_iter().collect();
+        formats.sort();
+        formats.dedup();
+        self.formats = formats;
         self
     }
 }
@@ -90,7 +131,8 @@ impl Extractor {
             let spans = rec.sentence(&mut analysis, &tokens, si);
             rel.sentence(&mut analysis, &mut rec, &tokens, &spans, si);
         }
-        rel.finish(&mut analysis);
+        let home = rec.home_country.map(|c| rec.country_entity(&mut analysis, c));
+        rel.finish(&mut analysis, home);
         // Offsets in code points, as the contract counts them.
         let mut wanted: Vec<usize> = analysis.mentions.iter().flat_map(|m| [m.start, m.end]).collect();
         wanted.extend(analysis.sentences.iter().flat_map(|s| [s.start, s.end]));
@@ -136,28 +178,44 @@ impl Extractor {
     }
 }
 
-/// Run `attache build`: extract, resolve, and write `graph.ttl` and `graph.dot` into the
-/// output folder. Nothing is written when any input is rejected.
+/// Run `attache build`: extract, resolve, check the graph against the SHACL shapes of
+/// `ontology/shapes.ttl`, and write the requested files (by default `graph.ttl`, `graph.trig`
+/// and `graph.dot`) into the output folder. Nothing is written when any input is rejected or
+/// the graph does not conform to the shapes.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let extractor = Extractor::builtin()?;
     let (kg, documents, bytes) = extractor.graph(&options.inputs, options.max_file_size)?;
     let ttl = turtle::to_turtle(&kg)?;
-    let trig_bytes = trig::to_trig(&kg)?;
-    let dot_text = dot::to_dot(&kg);
-    let ttl_path = options.out_dir.join("graph.ttl");
-    let trig_path = options.out_dir.join("graph.trig");
-    let dot_path = options.out_dir.join("graph.dot");
-    export::write_atomically(&ttl_path, &ttl)?;
-    export::write_atomically(&trig_path, &trig_bytes)?;
-    export::write_atomically(&dot_path, dot_text.as_bytes())?;
+    let ttl_path = options.out_dir.join(OutputFormat::Ttl.file_name());
+    let report = crate::validate::validate_turtle(&ttl, &ttl_path)?;
+    if !report.conforms() {
+        return Err(crate::error::Error::NotConforming {
+            shapes: crate::validate::BUILTIN_SHAPES_PATH.into(),
+            violations: report.violations.iter().map(|v| v.to_string()).collect(),
+        });
+    }
+    let mut outputs = Vec::new();
+    for &format in &options.formats {
+        let bytes = match format {
+            OutputFormat::Ttl => ttl.clone(),
+            OutputFormat::Trig => trig::to_trig(&kg)?,
+            OutputFormat::Dot => dot::to_dot(&kg).into_bytes(),
+            OutputFormat::Nt => turtle::serialize(&kg, oxigraph::io::RdfFormat::NTriples)?,
+            OutputFormat::Jsonld => turtle::serialize(&kg, oxigraph::io::RdfFormat::JsonLd { profile: Default::default() })?,
+        };
+        outputs.push((options.out_dir.join(format.file_name()), bytes));
+    }
+    for (path, bytes) in &outputs {
+        export::write_atomically(path, bytes)?;
+    }
     Ok(BuildReport {
         documents,
         bytes,
         entities: kg.class_counts(),
         relations: kg.relations().len(),
         triples: turtle::triples(&kg).len(),
-        files: vec![ttl_path, trig_path, dot_path],
+        files: outputs.into_iter().map(|(path, _)| path).collect(),
         elapsed: started.elapsed(),
     })
 }

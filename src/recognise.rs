@@ -177,11 +177,13 @@ pub struct DocRecogniser<'l> {
     cities: HashMap<String, LocalId>,
     /// The last unit seen for each head phrase, for generic back-references ("the air force").
     last_by_head: HashMap<String, Vec<LocalId>>,
+    /// The country of the dateline's city ("ABUJA —"): whose units "the Navy" means by default.
+    pub home_country: Option<usize>,
 }
 
 impl<'l> DocRecogniser<'l> {
     pub fn new(lex: &'l Lexicon) -> Self {
-        DocRecogniser { lex, acronyms: Vec::new(), cities: HashMap::new(), last_by_head: HashMap::new() }
+        DocRecogniser { lex, acronyms: Vec::new(), cities: HashMap::new(), last_by_head: HashMap::new(), home_country: None }
     }
 
     /// Recognise the spans of sentence `si`, adding entities, mentions and the facts that the
@@ -510,8 +512,12 @@ impl<'l> DocRecogniser<'l> {
         let candidates: Vec<LocalId> = self.last_by_head.get(&head)?.iter().rev().copied().filter(|&u| matches!(doc.entities[u].identity, Identity::Unit { parent: None, .. })).collect();
         // The unit whose own name ends in the same words ("Land Forces" → "Turkish Land Forces"),
         // else the last one of that kind.
-        let same_words = candidates.iter().copied().find(|&u| doc.entities[u].names.iter().any(|n| names::core_words(n).ends_with(&surface)));
-        let unit = same_words.or_else(|| candidates.first().copied())?;
+        let same_words: Vec<LocalId> = candidates.iter().copied().filter(|&u| doc.entities[u].names.iter().any(|n| names::core_words(n).ends_with(&surface))).collect();
+        let candidates = if same_words.is_empty() { candidates } else { same_words };
+        let home = self.home_country.and_then(|c| {
+            candidates.iter().copied().find(|&u| doc.entity_objects(u, Pred::Country).iter().any(|&x| doc.entities[x].identity == Identity::Country(c)))
+        });
+        let unit = home.or_else(|| candidates.first().copied())?;
         // "the Land Forces headquarters": the unit's installation.
         if let Some((bend, Term::InstallationHead(bh))) = t.term(end, |x| matches!(x, Term::InstallationHead(_))) {
             if self.lex.installation_heads[bh].position == HeadPosition::After {
@@ -872,6 +878,13 @@ impl<'l> DocRecogniser<'l> {
                 if let Some(op) = operator {
                     doc.add_fact(id, Pred::OperatedBy, Object::Entity(op), si, "base-named-after-unit");
                 }
+                // "the JMSDF Officer Candidate School": an installation named with its unit's acronym.
+                if operator.is_none() {
+                    let first = t.word(p.start);
+                    if let Some(&(_, unit)) = self.acronyms.iter().find(|(a, _)| a == first) {
+                        doc.add_fact(id, Pred::OperatedBy, Object::Entity(unit), si, "base-named-after-unit");
+                    }
+                }
                 // A city named inside the base's name: "Air Force Station Ambala".
                 if let Some((s, e)) = p.tail {
                     for k in s..e {
@@ -995,9 +1008,14 @@ impl<'l> DocRecogniser<'l> {
         if (w == "for" || w == "on" || (w.ends_with("ing") && w != "including" && w != "during" && !self.lex.is_function_word(&w))) && t.is_lower(end) {
             let mut m = end + 1;
             let mut content = 0;
-            while m < t.len() && t.is_lower(m) && content < 3 {
+            while m < t.len() && t.is_lower(m) && content < 6 {
                 let x = t.word(m).to_lowercase();
                 if matches!(x.as_str(), "their" | "its" | "the") && content == 0 {
+                    m += 1;
+                    continue;
+                }
+                // "on the transfer of defence equipment and technology"
+                if matches!(x.as_str(), "of" | "and") && content > 0 && t.is_lower(m + 1) && !self.lex.is_function_word(t.word(m + 1)) {
                     m += 1;
                     continue;
                 }
@@ -1048,16 +1066,21 @@ impl<'l> DocRecogniser<'l> {
         if !(t.is_all_caps(i) || t.word(i).chars().filter(|c| c.is_uppercase()).count() >= 2 && t.word(i).len() <= 5) {
             return None;
         }
-        let w = t.word(i);
-        let id = self.acronyms.iter().find(|(a, _)| a == w).map(|(_, id)| *id).or_else(|| self.initials_of_unit(doc, w))?;
-        self.mention(doc, t, si, i, i + 1, id);
-        spans.push(Span { start: i, end: i + 1, entity: id, class: doc.entities[id].class, nested: false });
+        // The longest acronym the document defined that starts here ("TNI AU"), or a unit's initials.
+        let defined = self.acronyms.iter().filter_map(|(a, id)| {
+            let n = a.split_whitespace().count();
+            (t.span_text(i, (i + n).min(t.len())) == a.as_str()).then_some((i + n, *id))
+        }).max_by_key(|(e, _)| *e);
+        let (acr_end, id) = defined.or_else(|| self.initials_of_unit(doc, t.word(i)).map(|id| (i + 1, id)))?;
+        self.mention(doc, t, si, i, acr_end, id);
+        spans.push(Span { start: i, end: acr_end, entity: id, class: doc.entities[id].class, nested: false });
+        let i = acr_end - 1;
         // A sub-unit after the acronym's possessive: "the HAF’s 114 Combat Wing".
         if doc.entities[id].class == Class::Unit {
             if let Some(after) = t.possessive(i + 1) {
                 if let Some(mut sub) = self.parse_org_after_possessive(t, after) {
                     if sub.class == Class::Unit {
-                        sub.start = i;
+                        sub.start = spans.last().map_or(i, |s| s.start);
                         if let Some(sub_id) = self.org_entities(doc, t, si, &mut sub, spans, false, None) {
                             if let Identity::Unit { parent, .. } = &mut doc.entities[sub_id].identity {
                                 *parent = Some(id);
@@ -1117,8 +1140,9 @@ impl<'l> DocRecogniser<'l> {
         if !inner_ok {
             return end;
         }
-        if close == end + 2 && t.word(end + 1).chars().filter(|c| c.is_uppercase()).count() >= 2 {
-            let acr = t.word(end + 1).to_owned();
+        let all_caps = (end + 1..close).all(|k| t.word(k).chars().filter(|c| c.is_uppercase()).count() >= 2);
+        if close <= end + 3 && all_caps {
+            let acr = t.span_text(end + 1, close).to_owned();
             if !self.acronyms.iter().any(|(a, _)| *a == acr) {
                 self.acronyms.push((acr, span.entity));
             }
@@ -1137,6 +1161,10 @@ impl<'l> DocRecogniser<'l> {
                 // A city's name as part of a longer capitalised name is not the city.
                 if t.is_cap(end) && t.terms(end).is_none() && !self.lex.is_function_word(t.word(end)) {
                     return None;
+                }
+                // A dateline: the city at the start of the text, then a comma or a dash.
+                if i == 0 && si <= 2 && matches!(t.word(end), "," | "\u{2014}" | "\u{2013}" | "-") && self.home_country.is_none() {
+                    self.home_country = Some(c);
                 }
                 (self.city_entity(doc, t.span_text(i, end), Some(c)), Class::City)
             }

@@ -28,8 +28,8 @@ struct Frame {
     visit: LocalId,
     visitor: LocalId,
     destination: Option<LocalId>,
-    /// Candidate start dates, with the sentence that gave each.
-    dates: Vec<(PartialDate, usize)>,
+    /// Candidate start dates, with the sentence that gave each and whether it told of the trip itself.
+    dates: Vec<(PartialDate, usize, bool)>,
     hosts: Vec<LocalId>,
 }
 
@@ -117,8 +117,15 @@ impl<'l> DocRelater<'l> {
                     if matches!(t.word(m).to_lowercase().as_str(), "the" | "a" | "an") {
                         m += 1;
                     }
-                    // A nationality before the role: "X, Egypt's army chief".
+                    // A unit before the role: "X, the TNI AU spokesman".
+                    let unit_before = span_at(top, m, Class::Unit).filter(|u| t.term(u.end, |x| matches!(x, Term::Role(_))).is_some()).map(|u| (u.entity, u.end));
+                    if let Some((_, e)) = unit_before {
+                        m = e;
+                    }
                     let Some((end, Term::Role(r))) = t.term(m, |x| matches!(x, Term::Role(_))) else { break };
+                    if let Some((u, _)) = unit_before {
+                        self.link_unit(doc, p.entity, r, u, si, "apposition-unit-role");
+                    }
                     self.role_fact(doc, p.entity, r, si, "apposition-role-of-unit");
                     let unit_end = self.role_of_unit(doc, t, top, p.entity, r, end, si, "apposition-role-of-unit");
                     j = unit_end.unwrap_or(end);
@@ -142,7 +149,14 @@ impl<'l> DocRelater<'l> {
                 b = rank_start;
             }
             if b >= 1 && t.word(b - 1) == "," {
-                if let Some(u) = top[..k].iter().rev().find(|s| s.end == b - 1 && s.class == Class::Unit) {
+                // Skip "(KDF)" between the unit and the comma.
+                let mut unit_end = b - 1;
+                if unit_end >= 1 && t.word(unit_end - 1) == ")" {
+                    if let Some(open) = (unit_end.saturating_sub(6)..unit_end).rev().find(|&x| t.word(x) == "(") {
+                        unit_end = open;
+                    }
+                }
+                if let Some(u) = top[..k].iter().rev().find(|s| s.end == unit_end && s.class == Class::Unit) {
                     // "… ROLE of (the) UNIT ,"
                     let mut of = u.start;
                     if of >= 1 && t.word(of - 1).eq_ignore_ascii_case("the") {
@@ -260,6 +274,8 @@ impl<'l> DocRelater<'l> {
                     break;
                 }
                 let passable = w == ","
+                    || w == "."
+                    || self.lex.honorifics.iter().any(|h| h.eq_ignore_ascii_case(&w))
                     || w == "-"
                     || matches!(w.as_str(), "his" | "her" | "their" | "the" | "then" | "former" | "acting" | "new" | "counterpart" | "counterparts" | "delegation" | "included" | "includes" | "including" | "comprised" | "and")
                     || t.term(prev, |x| matches!(x, Term::Rank(_) | Term::Role(_))).is_some()
@@ -459,6 +475,14 @@ impl<'l> DocRelater<'l> {
             }
         }
         let delegation_start = (0..t.len()).find(|&i| cues.delegation_cues.iter().any(|c| t.phrase_at(i, c).is_some()));
+        // "was received in Brasília by the Commander of …, Adm. X": a passive host after "by".
+        for i in 0..t.len() {
+            if cues.hosting_verbs.iter().any(|v| t.phrase_at(i, v).is_some()) {
+                if let Some(by) = (i + 1..t.len().min(i + 6)).find(|&k| t.word(k).eq_ignore_ascii_case("by") && clauses[k] == clauses[i]) {
+                    host_cue_ends.push(by + 1);
+                }
+            }
+        }
         for &e in &host_cue_ends {
             let next_person = top.iter().find(|s| s.class == Class::Person && s.start >= e && s.entity != visitor);
             let next_unit = top.iter().find(|s| s.class == Class::Unit && s.start >= e && s.start <= e + 2);
@@ -532,7 +556,7 @@ impl<'l> DocRelater<'l> {
             let Some(value) = value else { continue };
             let Some(dt) = t.toks.iter().position(|x| x.start >= d.start) else { continue };
             if self.governing_kind(t, clauses, dt, trigger.map(|x| x.0)) == Governor::Start {
-                self.frames[fi].dates.push((value, si));
+                self.frames[fi].dates.push((value, si, trigger.is_some()));
             }
         }
     }
@@ -555,8 +579,14 @@ impl<'l> DocRelater<'l> {
         let kind_at = |i: usize| -> Option<Governor> {
             let starts = cues.start_verbs.iter().any(|v| t.phrase_at(i, v).is_some());
             let ends = cues.end_verbs.iter().any(|v| t.phrase_at(i, v).is_some());
+            // "concluded a three-day visit to India": the noun of a trip that ends.
             let noun = cues.visit_nouns.iter().any(|v| t.phrase_at(i, v).is_some_and(|e| t.word(e).eq_ignore_ascii_case("to")));
-            let trig = trigger == Some(i) || cues.travel_verbs.iter().any(|v| t.phrase_at(i, v).is_some());
+            let ended = noun && (i.saturating_sub(5)..i).any(|k| clauses[k] == clause && cues.end_verbs.iter().any(|v| t.phrase_at(k, v).is_some()));
+            if ended {
+                return Some(Governor::End);
+            }
+            let _ = trigger;
+            let trig = cues.travel_verbs.iter().any(|v| t.phrase_at(i, v).is_some());
             if ends {
                 Some(Governor::End)
             } else if starts || noun || trig {
@@ -613,15 +643,55 @@ impl<'l> DocRelater<'l> {
                     .filter(|s| s.class == Class::Person && s.end <= sv && clauses[s.start] == clauses[sv])
                     .map(|s| s.entity)
                     .collect();
-                let signers = if signers.is_empty() { self.two_of_them(t, sv) } else { signers };
+                // "…, Aydın, who signed": the person the relative clause hangs on.
+                let relative = (sv >= 3 && t.word(sv - 1).eq_ignore_ascii_case("who") && t.word(sv - 2) == ",")
+                    .then(|| top.iter().find(|s| s.class == Class::Person && s.end == sv - 2).map(|s| s.entity))
+                    .flatten();
+                let mut signers = if signers.is_empty() { relative.into_iter().collect() } else { signers };
+                if signers.is_empty() {
+                    signers = self.two_of_them(t, sv);
+                }
+                // "… with his Kenyan counterpart, X": the other signatory.
+                if let Some(w) = (a.end..t.len()).find(|&k| t.word(k).eq_ignore_ascii_case("with") && clauses[k] == clauses[a.end.min(t.len() - 1)]) {
+                    if let Some(p) = top.iter().find(|s| s.class == Class::Person && s.start > w && s.start <= w + 12) {
+                        let between_ok = (w + 1..p.start).all(|k| !top.iter().any(|s| s.start == k && matches!(s.class, Class::Person | Class::Agreement)));
+                        if between_ok && !signers.contains(&p.entity) {
+                            signers.push(p.entity);
+                        }
+                    }
+                }
                 for p in &signers {
                     doc.add_fact(agreement, Pred::Signatory, Object::Entity(*p), si, "agreement-signatory");
                 }
             }
+            // "The contract was signed in Rio de Janeiro on 3 May by Okafor and Cardoso."
+            if let Some(sv) = sign_at.filter(|&sv| sv > a.start) {
+                if let Some(by) = (sv..t.len()).find(|&k| t.word(k).eq_ignore_ascii_case("by")) {
+                    let mut k = by + 1;
+                    while let Some(p) = top.iter().find(|s| s.class == Class::Person && s.start == skip_the(t, k)) {
+                        doc.add_fact(agreement, Pred::Signatory, Object::Entity(p.entity), si, "agreement-signed-by");
+                        k = p.end;
+                        if t.word(k) == "," || t.word(k).eq_ignore_ascii_case("and") {
+                            k += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
             // Place: "signed … in CITY".
             let from = sign_at.map_or(a.end, |s| s.min(a.start));
-            for c in top.iter().filter(|s| s.class == Class::City && s.start > from && s.start >= 1 && t.word(s.start - 1).eq_ignore_ascii_case("in")) {
-                if clauses[c.start] == clauses[a.start] || sign_at.is_some_and(|sv| clauses[c.start] == clauses[sv]) {
+            let first_comma = (0..t.len()).find(|&k| t.word(k) == ",");
+            for c in top.iter().filter(|s| s.class == Class::City && s.start >= 1 && t.word(s.start - 1).eq_ignore_ascii_case("in")) {
+                // Right after the agreement or its sign verb ("signed a letter of intent (LoI) in
+                // Athens", "signed in Cairo"), or in an opening "In Hanoi on Tuesday, …".
+                let mut after = a.end;
+                if t.word(after) == "(" {
+                    after = (after..t.len()).find(|&k| t.word(k) == ")").map_or(after, |k| k + 1);
+                }
+                let near = c.start > from && (c.start <= after + 1 || sign_at.is_some_and(|sv| sv > a.start && c.start <= sv + 2));
+                let opening = c.start <= 2 && first_comma.is_some_and(|fc| fc > c.start) && sign_at.is_some_and(|sv| Some(sv) > first_comma);
+                if near || opening {
                     doc.add_fact(agreement, Pred::SignedAt, Object::Entity(c.entity), si, "agreement-signed-in-city");
                 }
             }
@@ -745,10 +815,21 @@ impl<'l> DocRelater<'l> {
 
     /// Close the document: the visits' dates, and the units that roles imply ("defense
     /// minister" → the country's ministry of defence).
-    pub fn finish(&mut self, doc: &mut DocAnalysis) {
+    pub fn finish(&mut self, doc: &mut DocAnalysis, home_country: Option<LocalId>) {
+        // Who received a visitor, with no nationality of their own stated, is of the country visited.
         for f in &self.frames {
-            // The most precise statement of when it began, the earliest of those.
-            if let Some((date, si)) = f.dates.iter().min_by_key(|(d, _)| (std::cmp::Reverse(d.precision()), *d)).copied() {
+            let Some(dest) = f.destination else { continue };
+            for &h in &f.hosts {
+                if person_country(doc, h).is_none() {
+                    let si = doc.facts.iter().find(|x| x.subject == f.visit && x.pred == Pred::Host && x.object == Object::Entity(h)).map_or(0, |x| x.sentence);
+                    doc.add_fact(h, Pred::Country, Object::Entity(dest), si, "host-of-visit-to-country");
+                }
+            }
+        }
+        for f in &self.frames {
+            // What the sentences telling of the trip itself say, before what others add; then the
+            // most precise statement of when it began, the earliest of those.
+            if let Some((date, si, _)) = f.dates.iter().min_by_key(|(d, _, own)| (!*own, std::cmp::Reverse(d.precision()), *d)).copied() {
                 doc.add_fact(f.visit, Pred::Date, Object::Date(date), si, "visit-date");
             }
         }
@@ -782,9 +863,15 @@ impl<'l> DocRelater<'l> {
                         named
                     }
                 };
-                if units.len() == 1 {
-                    let pred = if r.heads && country.is_none() { Pred::Commands } else { Pred::MemberOf };
-                    doc.add_fact(p, pred, Object::Entity(units[0]), si, "role-implies-unit");
+                // Several: the one of the country the article is datelined in.
+                let unit = match units.len() {
+                    1 => Some(units[0]),
+                    0 => None,
+                    _ => home_country.and_then(|h| units.iter().copied().find(|&u| doc.entity_objects(u, Pred::Country).contains(&h))),
+                };
+                if let Some(u) = unit {
+                    let pred = if r.heads { Pred::Commands } else { Pred::MemberOf };
+                    doc.add_fact(p, pred, Object::Entity(u), si, "role-implies-unit");
                 }
             }
         }

@@ -413,7 +413,8 @@ impl<'a> Merger<'a> {
             } else {
                 core.clone()
             };
-            let key = (countries.clone(), name_key.clone(), parent_root);
+            // Under a parent, the parent says the country: sub-units meet whatever was inferred.
+            let key = (if parent_root.is_some() { Vec::new() } else { countries.clone() }, name_key.clone(), parent_root);
             match keyed.get(&key) {
                 Some(&first) => {
                     let reason = format!("units with the same name core {:?}, country and parent unit", name_key);
