@@ -68,7 +68,7 @@ impl<'l> DocRelater<'l> {
         let top: Vec<&Span> = spans.iter().filter(|s| !s.nested).collect();
         let clauses = self.clauses(t);
 
-        self.roles_and_membership(doc, t, &top, si);
+        self.roles_and_membership(doc, rec, t, &top, si);
         self.named_speaker(doc, t, &top, si);
         self.nationality(doc, rec, t, spans, si);
         self.installations(doc, rec, t, &top, si);
@@ -103,7 +103,7 @@ impl<'l> DocRelater<'l> {
 
     // ---- people and their units ------------------------------------------------------------
 
-    fn roles_and_membership(&mut self, doc: &mut DocAnalysis, t: &Tokens, top: &[&Span], si: usize) {
+    fn roles_and_membership(&mut self, doc: &mut DocAnalysis, rec: &DocRecogniser, t: &Tokens, top: &[&Span], si: usize) {
         for (k, p) in top.iter().enumerate() {
             if p.class != Class::Person {
                 continue;
@@ -127,7 +127,9 @@ impl<'l> DocRelater<'l> {
                         self.link_unit(doc, p.entity, r, u, si, "apposition-unit-role");
                     }
                     self.role_fact(doc, p.entity, r, si, "apposition-role-of-unit");
-                    let unit_end = self.role_of_unit(doc, t, top, p.entity, r, end, si, "apposition-role-of-unit");
+                    let unit_end = self
+                        .role_of_unit(doc, t, top, p.entity, r, end, si, "apposition-role-of-unit")
+                        .or_else(|| self.role_of_generic_unit(doc, rec, t, p.entity, r, end, si));
                     j = unit_end.unwrap_or(end);
                     if t.word(j).eq_ignore_ascii_case("and") {
                         j += 1;
@@ -235,6 +237,34 @@ impl<'l> DocRelater<'l> {
         }
         // A role like "Chief of the X General Staff" names the unit in full.
         Some(u.end)
+    }
+
+    /// "X, commander of the air force, …": a generic "of the air force" names the air force the
+    /// article spoke of — the one of the person's nation, or of a nation the sentence names, or
+    /// the last one.
+    #[allow(clippy::too_many_arguments)]
+    fn role_of_generic_unit(&self, doc: &mut DocAnalysis, rec: &DocRecogniser, t: &Tokens, person: LocalId, role: usize, end: usize, si: usize) -> Option<usize> {
+        if !t.word(end).eq_ignore_ascii_case("of") {
+            return None;
+        }
+        let at = skip_the(t, end + 1);
+        let (head_end, Term::UnitHead(h)) = t.term(at, |x| matches!(x, Term::UnitHead(_)))? else { return None };
+        if !t.is_lower(at) || t.possessive(head_end).is_some() {
+            return None;
+        }
+        let head = names::core_words(&self.lex.unit_heads[h].phrase).join(" ");
+        let candidates: Vec<LocalId> = rec.units_with_head(&head).iter().copied().filter(|&u| matches!(doc.entities[u].identity, Identity::Unit { parent: None, .. })).collect();
+        let own = person_country(doc, person);
+        let nations: Vec<LocalId> = (0..t.len())
+            .filter_map(|k| match t.term(k, |x| matches!(x, Term::Demonym(_) | Term::Country(_))) {
+                Some((_, Term::Demonym(c) | Term::Country(c))) => doc.entities.iter().position(|e| e.identity == Identity::Country(c)),
+                _ => None,
+            })
+            .collect();
+        let of = |c: LocalId| candidates.iter().rev().copied().find(|&u| doc.entity_objects(u, Pred::Country).contains(&c));
+        let unit = own.and_then(of).or_else(|| nations.iter().find_map(|&c| of(c))).or_else(|| candidates.last().copied())?;
+        self.link_unit(doc, person, role, unit, si, "role-of-generic-unit");
+        Some(head_end)
     }
 
     fn role_fact(&self, doc: &mut DocAnalysis, person: LocalId, role: usize, si: usize, rule: &'static str) {
@@ -380,11 +410,13 @@ impl<'l> DocRelater<'l> {
         let mut trigger: Option<(usize, LocalId, Option<LocalId>, usize)> = None; // (token, visitor, destination, place span start)
         for place in top.iter().filter(|s| matches!(s.class, Class::Country | Class::City)) {
             let p = place.start;
-            let by_noun = p >= 2
-                && t.word(p - 1).eq_ignore_ascii_case("to")
+            // "a visit to (the) C"
+            let to = if p >= 1 && t.word(p - 1).eq_ignore_ascii_case("the") { p - 1 } else { p };
+            let by_noun = to >= 2
+                && t.word(to - 1).eq_ignore_ascii_case("to")
                 && cues.visit_nouns.iter().any(|n| {
                     let k = n.split_whitespace().count();
-                    p >= 1 + k && t.phrase_at(p - 1 - k, n) == Some(p - 1)
+                    to >= 1 + k && t.phrase_at(to - 1 - k, n) == Some(to - 1)
                 });
             let by_verb = cues.travel_verbs.iter().any(|v| {
                 let k = v.split_whitespace().count();
