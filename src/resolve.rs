@@ -84,11 +84,13 @@ pub struct Resolved {
 
 struct UnionFind {
     parent: Vec<usize>,
+    /// The members of each root's set (empty for non-roots).
+    members: Vec<Vec<usize>>,
 }
 
 impl UnionFind {
     fn new(n: usize) -> Self {
-        UnionFind { parent: (0..n).collect() }
+        UnionFind { parent: (0..n).collect(), members: (0..n).map(|x| vec![x]).collect() }
     }
     fn find(&mut self, x: usize) -> usize {
         let mut r = x;
@@ -111,6 +113,8 @@ impl UnionFind {
         }
         let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
         self.parent[hi] = lo;
+        let moved = std::mem::take(&mut self.members[hi]);
+        self.members[lo].extend(moved);
         true
     }
 }
@@ -139,6 +143,8 @@ struct Merger<'a> {
     offsets: Vec<usize>,
     uf: UnionFind,
     facts: Vec<FlatFact>,
+    /// Indices into `facts` of each flat node's facts as subject.
+    facts_of: Vec<Vec<usize>>,
     reasons: BTreeMap<usize, BTreeSet<String>>,
 }
 
@@ -163,7 +169,11 @@ pub fn resolve(docs: &[DocAnalysis], lex: &Lexicon) -> Resolved {
         }
     }
     let n = origin.len();
-    let mut m = Merger { docs, lex, origin, offsets: offsets.clone(), uf: UnionFind::new(n), facts, reasons: BTreeMap::new() };
+    let mut facts_of = vec![Vec::new(); n];
+    for (i, f) in facts.iter().enumerate() {
+        facts_of[f.s].push(i);
+    }
+    let mut m = Merger { docs, lex, origin, offsets: offsets.clone(), uf: UnionFind::new(n), facts, facts_of, reasons: BTreeMap::new() };
     m.merge_places();
     m.merge_people();
     for _ in 0..2 {
@@ -204,34 +214,36 @@ impl<'a> Merger<'a> {
 
     /// Root ids of the objects of `pred` from any member of `root`'s cluster.
     fn objects(&mut self, root: usize, pred: Pred) -> BTreeSet<usize> {
-        let mut out = BTreeSet::new();
-        for i in 0..self.facts.len() {
-            if self.facts[i].pred != pred {
-                continue;
+        let root = self.uf.find(root);
+        let mut found = Vec::new();
+        for &m in &self.uf.members[root] {
+            for &fi in &self.facts_of[m] {
+                if self.facts[fi].pred == pred {
+                    if let FlatObject::Node(o) = self.facts[fi].o {
+                        found.push(o);
+                    }
+                }
             }
-            if let FlatObject::Node(o) = self.facts[i].o {
-                let s = self.facts[i].s;
-                if self.uf.find(s) == root {
-                    out.insert(self.uf.find(o));
+        }
+        found.into_iter().map(|o| self.uf.find(o)).collect()
+    }
+
+    fn dates(&mut self, root: usize) -> Vec<PartialDate> {
+        let root = self.uf.find(root);
+        let mut out = Vec::new();
+        for &m in &self.uf.members[root] {
+            for &fi in &self.facts_of[m] {
+                if let (Pred::Date, FlatObject::Date(d)) = (self.facts[fi].pred, &self.facts[fi].o) {
+                    out.push(*d);
                 }
             }
         }
         out
     }
 
-    fn dates(&mut self, root: usize) -> Vec<PartialDate> {
-        let mut out = Vec::new();
-        for i in 0..self.facts.len() {
-            if self.facts[i].pred == Pred::Date {
-                if let FlatObject::Date(d) = self.facts[i].o {
-                    let s = self.facts[i].s;
-                    if self.uf.find(s) == root {
-                        out.push(d);
-                    }
-                }
-            }
-        }
-        out
+    fn add_fact(&mut self, f: FlatFact) {
+        self.facts_of[f.s].push(self.facts.len());
+        self.facts.push(f);
     }
 
     fn merge_places(&mut self) {
@@ -264,43 +276,76 @@ impl<'a> Merger<'a> {
         out
     }
 
+    /// People: one name and nationality are one person; then name variants that agree word for
+    /// word after transliteration folding, found through blocks keyed by two of their words'
+    /// skeletons (a match needs two full words). A person of unknown nationality joins a variant
+    /// only when all the variants it matches are of one nationality, so that it never bridges two
+    /// people who share a name.
     fn merge_people(&mut self) {
         let people = self.of_class(Class::Person);
-        let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut variants: BTreeMap<(Vec<String>, Vec<usize>), Vec<usize>> = BTreeMap::new();
         for &p in &people {
-            if let Identity::Person { words } = self.identity(p) {
-                for w in words {
-                    blocks.entry(names::skeleton(w)).or_default().push(p);
+            let Identity::Person { words } = self.identity(p) else { continue };
+            let countries: Vec<usize> = self.person_countries(p).into_iter().collect();
+            variants.entry((words.clone(), countries)).or_default().push(p);
+        }
+        for ((words, _), members) in &variants {
+            for &m in &members[1..] {
+                self.union(members[0], m, format!("the same name {:?} and nationality", words.join(" ")));
+            }
+        }
+        let reps: Vec<(Vec<String>, Vec<usize>, usize)> = variants.iter().map(|((w, c), m)| (w.clone(), c.clone(), m[0])).collect();
+        let mut blocks: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+        for (r, (words, _, _)) in reps.iter().enumerate() {
+            let keys: BTreeSet<String> = words.iter().filter(|w| w.chars().count() > 1).map(|w| names::skeleton(w)).collect();
+            let keys: Vec<String> = keys.into_iter().collect();
+            for a in 0..keys.len() {
+                for b in a + 1..keys.len() {
+                    blocks.entry((keys[a].clone(), keys[b].clone())).or_default().push(r);
                 }
             }
         }
-        let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
+        let mut matches: BTreeSet<(usize, usize)> = BTreeSet::new();
         for members in blocks.values() {
-            for (i, &a) in members.iter().enumerate() {
-                for &b in &members[i + 1..] {
-                    if a != b {
-                        pairs.insert((a.min(b), a.max(b)));
+            for (x, &a) in members.iter().enumerate() {
+                for &b in &members[x + 1..] {
+                    if names::person_names_match(&reps[a].0, &reps[b].0) {
+                        matches.insert((a.min(b), a.max(b)));
                     }
                 }
             }
         }
-        for (a, b) in pairs {
-            let (Identity::Person { words: wa }, Identity::Person { words: wb }) = (self.identity(a), self.identity(b)) else { continue };
-            if !names::person_names_match(wa, wb) {
-                continue;
-            }
-            let (ca, cb) = (self.person_countries(a), self.person_countries(b));
-            if !ca.is_empty() && !cb.is_empty() && ca.is_disjoint(&cb) {
-                continue;
-            }
-            let reason = format!(
+        let reason = |a: &(Vec<String>, Vec<usize>, usize), b: &(Vec<String>, Vec<usize>, usize), names_of: &dyn Fn(usize) -> String| {
+            format!(
                 "person names {:?} and {:?} agree word for word after transliteration folding ({} / {}), and their countries do not conflict",
-                self.names(a).iter().max_by_key(|n| n.len()).cloned().unwrap_or_default(),
-                self.names(b).iter().max_by_key(|n| n.len()).cloned().unwrap_or_default(),
-                wa.iter().map(|w| names::skeleton(w)).collect::<Vec<_>>().join(" "),
-                wb.iter().map(|w| names::skeleton(w)).collect::<Vec<_>>().join(" "),
-            );
-            self.union(a, b, reason);
+                names_of(a.2),
+                names_of(b.2),
+                a.0.iter().map(|w| names::skeleton(w)).collect::<Vec<_>>().join(" "),
+                b.0.iter().map(|w| names::skeleton(w)).collect::<Vec<_>>().join(" "),
+            )
+        };
+        let longest = |m: &Self, x: usize| m.names(x).iter().max_by_key(|n| n.len()).cloned().unwrap_or_default();
+        // Variants with a nationality merge when they share it.
+        for &(a, b) in &matches {
+            let (ra, rb) = (&reps[a], &reps[b]);
+            if !ra.1.is_empty() && !rb.1.is_empty() && ra.1.iter().any(|c| rb.1.contains(c)) {
+                let text = reason(ra, rb, &|x| longest(self, x));
+                self.union(ra.2, rb.2, text);
+            }
+        }
+        // A variant without one joins what it matches only when that is one nationality.
+        for r in 0..reps.len() {
+            if !reps[r].1.is_empty() {
+                continue;
+            }
+            let partners: Vec<usize> = matches.iter().filter_map(|&(a, b)| if a == r { Some(b) } else if b == r { Some(a) } else { None }).collect();
+            let nations: BTreeSet<Vec<usize>> = partners.iter().filter(|&&p| !reps[p].1.is_empty()).map(|&p| reps[p].1.clone()).collect();
+            if nations.len() <= 1 {
+                for p in partners {
+                    let text = reason(&reps[r], &reps[p], &|x| longest(self, x));
+                    self.union(reps[r].2, reps[p].2, text);
+                }
+            }
         }
     }
 
@@ -314,6 +359,8 @@ impl<'a> Merger<'a> {
                 let c = country_of.get(&r)?;
                 (c.len() == 1).then(|| *c.iter().next().unwrap())
             };
+            let visit_roots: Vec<usize> = roots.iter().copied().filter(|&r| self.class(r) == Class::Visit).collect();
+            let destination_of: BTreeMap<usize, BTreeSet<usize>> = visit_roots.into_iter().map(|r| (r, self.objects(r, Pred::Destination))).collect();
             let facts = self.facts.clone();
             for f in &facts {
                 let FlatObject::Node(o) = f.o else { continue };
@@ -370,7 +417,7 @@ impl<'a> Merger<'a> {
                     }
                     // What a visitor toured, and who received them, lie in the country visited.
                     (Pred::Site | Pred::Host, Class::Visit, Class::Base | Class::City | Class::Unit) if !o_has => {
-                        let dest = self.objects(s, Pred::Destination);
+                        let dest = destination_of.get(&s).cloned().unwrap_or_default();
                         if dest.len() == 1 {
                             push(o_root, *dest.iter().next().unwrap(), "inferred-country-from-visit-destination");
                         }
@@ -384,7 +431,7 @@ impl<'a> Merger<'a> {
             for f in added {
                 let root = self.uf.find(f.s);
                 if seen.insert(root) {
-                    self.facts.push(f);
+                    self.add_fact(f);
                     changed = true;
                 }
             }
@@ -479,51 +526,72 @@ impl<'a> Merger<'a> {
                 _ => {}
             }
         }
-        for (kind, members) in generic {
-            for i in 0..members.len() {
-                for j in i + 1..members.len() {
-                    let (a, b) = (members[i], members[j]);
-                    let (ra, rb) = (self.uf.find(a), self.uf.find(b));
-                    if ra == rb || self.origin[a].0 == self.origin[b].0 {
-                        continue;
-                    }
-                    let (da, db) = (self.dates(ra), self.dates(rb));
-                    let dates_ok = da.iter().all(|x| db.iter().all(|y| x.compatible(y)));
-                    if !dates_ok {
-                        continue;
-                    }
-                    let (sa, sb) = (self.objects(ra, Pred::Signatory), self.objects(rb, Pred::Signatory));
-                    let (pa, pb) = (self.objects(ra, Pred::Party), self.objects(rb, Pred::Party));
-                    let kind_name = &self.lex.agreement_kinds[kind].name;
-                    if !sa.is_disjoint(&sb) {
-                        self.union(a, b, format!("{kind_name}s signed by the same person at compatible dates"));
-                    } else if pa.len() >= 2 && pa == pb && (!da.is_empty() && !db.is_empty()) {
-                        self.union(a, b, format!("{kind_name}s between the same parties at compatible dates"));
-                    }
+        // Candidates share a kind and a signatory, or a kind and all their parties.
+        let mut blocks: BTreeMap<(usize, Vec<usize>), Vec<usize>> = BTreeMap::new();
+        for (&kind, members) in &generic {
+            for &a in members {
+                for sig in self.objects(a, Pred::Signatory) {
+                    blocks.entry((kind, vec![usize::MAX, sig])).or_default().push(a);
                 }
+                let parties: Vec<usize> = self.objects(a, Pred::Party).into_iter().collect();
+                if parties.len() >= 2 {
+                    blocks.entry((kind, parties)).or_default().push(a);
+                }
+            }
+        }
+        for ((kind, key), members) in blocks {
+            let by_signatory = key.first() == Some(&usize::MAX);
+            let kind_name = self.lex.agreement_kinds[kind].name.clone();
+            let reason = if by_signatory {
+                format!("{kind_name}s signed by the same person at compatible dates")
+            } else {
+                format!("{kind_name}s between the same parties at compatible dates")
+            };
+            // Parties alone are weaker evidence than a signatory: both need a date then.
+            self.cluster_block(&members, !by_signatory, &reason);
+        }
+    }
+
+    /// Merge the members of a block into as few clusters as compatible dates allow, comparing
+    /// each member with the block's clusters so far (not with every other member).
+    fn cluster_block(&mut self, members: &[usize], dates_required: bool, reason: &str) {
+        let mut clusters: Vec<(usize, Vec<PartialDate>, BTreeSet<usize>)> = Vec::new();
+        for &m in members {
+            let dates = self.dates(m);
+            if dates_required && dates.is_empty() {
+                continue;
+            }
+            let doc = self.origin[m].0;
+            let root = self.uf.find(m);
+            let found = clusters.iter().position(|(r, ds, docs)| {
+                (*r == root || !docs.contains(&doc)) && ds.iter().all(|x| dates.iter().all(|y| x.compatible(y)))
+            });
+            match found {
+                Some(k) => {
+                    let first = clusters[k].0;
+                    self.union(first, m, reason.to_owned());
+                    clusters[k].1.extend(dates);
+                    clusters[k].2.insert(doc);
+                    clusters[k].0 = self.uf.find(first);
+                }
+                None => clusters.push((root, dates, BTreeSet::from([doc]))),
             }
         }
     }
 
+    /// Visits by the same visitor to the same country at compatible dates.
     fn merge_visits(&mut self) {
         let visits = self.of_class(Class::Visit);
-        for i in 0..visits.len() {
-            for j in i + 1..visits.len() {
-                let (a, b) = (visits[i], visits[j]);
-                let (ra, rb) = (self.uf.find(a), self.uf.find(b));
-                if ra == rb {
-                    continue;
-                }
-                let (va, vb) = (self.objects(ra, Pred::Visitor), self.objects(rb, Pred::Visitor));
-                let (xa, xb) = (self.objects(ra, Pred::Destination), self.objects(rb, Pred::Destination));
-                if va != vb || va.is_empty() || xa != xb {
-                    continue;
-                }
-                let (da, db) = (self.dates(ra), self.dates(rb));
-                if da.iter().all(|x| db.iter().all(|y| x.compatible(y))) {
-                    self.union(a, b, "visits by the same visitor to the same country at compatible dates".into());
-                }
+        let mut blocks: BTreeMap<(Vec<usize>, Vec<usize>), Vec<usize>> = BTreeMap::new();
+        for &v in &visits {
+            let visitor: Vec<usize> = self.objects(v, Pred::Visitor).into_iter().collect();
+            let destination: Vec<usize> = self.objects(v, Pred::Destination).into_iter().collect();
+            if !visitor.is_empty() {
+                blocks.entry((visitor, destination)).or_default().push(v);
             }
+        }
+        for members in blocks.into_values() {
+            self.cluster_block(&members, false, "visits by the same visitor to the same country at compatible dates");
         }
     }
 
