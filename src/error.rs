@@ -27,6 +27,24 @@ pub enum Error {
     Write { path: PathBuf, source: std::io::Error },
     #[error("RDF serialisation failed: {message}")]
     Rdf { message: String },
+    #[error("{}: no such graph file{}", path.display(), if path.ends_with("graph.ttl") || path.ends_with("graph.trig") { " (write it with `attache build`)" } else { "" })]
+    GraphNotFound { path: PathBuf },
+    #[error("{}: cannot tell the RDF format from the file name; use .ttl, .trig, .nt, .nq, .jsonld, .rdf or .n3", path.display())]
+    UnknownGraphFormat { path: PathBuf },
+    #[error("{}: not valid {format}: {message}", path.display())]
+    GraphSyntax { path: PathBuf, format: String, message: String },
+    /// A SPARQL query that does not parse; `excerpt` is the offending line with a caret under
+    /// the column, when the parser reported a position.
+    #[error("SPARQL syntax error{}: {message}{excerpt}", match (line, column) { (Some(l), Some(c)) => format!(" at line {l}, column {c}"), _ => String::new() })]
+    QuerySyntax { message: String, line: Option<usize>, column: Option<usize>, excerpt: String },
+    #[error("{what}: {message}")]
+    Query { what: String, message: String },
+    #[error("cannot write the results: {source}")]
+    Output { source: std::io::Error },
+    #[error("{}: invalid SHACL shapes: {message}", path.display())]
+    Shapes { path: PathBuf, message: String },
+    #[error("the graph does not conform to {} ({} violation{}), nothing written:\n{}", shapes.display(), violations.len(), if violations.len() == 1 { "" } else { "s" }, violations.join("\n"))]
+    NotConforming { shapes: PathBuf, violations: Vec<String> },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -4,6 +4,8 @@
 //! [`read`] → [`segment`] → [`recognise`] → [`relate`] (with [`dates`]) → [`resolve`] →
 //! [`graph`] → [`export`]. [`pipeline`] runs them; [`vocab`] holds every IRI of the contract
 //! (`shared/spec/vocabulary.md`); [`lexicon`] the general vocabulary the rules match.
+//! [`query`] runs SPARQL over built graphs; [`validate`] checks a graph against the SHACL
+//! shapes of `ontology/shapes.ttl`, and `build` refuses to write a graph that fails them.
 
 pub mod analysis;
 pub mod dates;
@@ -14,11 +16,13 @@ pub mod graph;
 pub mod lexicon;
 pub mod names;
 pub mod pipeline;
+pub mod query;
 pub mod read;
 pub mod recognise;
 pub mod relate;
 pub mod resolve;
 pub mod segment;
+pub mod validate;
 pub mod vocab;
 
 pub use error::{Error, Result};

@@ -12,7 +12,7 @@ use cli::{Cli, Command};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
@@ -20,13 +20,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Build { paths, out, max_file_size, threads, quiet } => {
+        Command::Build { paths, out, max_file_size, threads, quiet, formats } => {
             if let Some(n) = threads {
                 rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().context("cannot start worker threads")?;
             }
-            let options = attache::BuildOptions::new(paths, out).with_max_file_size(max_file_size);
+            let options = attache::BuildOptions::new(paths, out)
+                .with_max_file_size(max_file_size)
+                .with_formats(formats.into_iter().map(Into::into));
             let report = attache::build(&options)?;
             if !quiet {
                 let classes: Vec<String> = report.entities.iter().map(|(c, n)| format!("{n} {}", c.name())).collect();
@@ -44,7 +46,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 println!("in {:.3} s", report.elapsed.as_secs_f64());
             }
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::Explain { name, paths, max_file_size } => {
             let extractor = attache::Extractor::builtin()?;
@@ -59,7 +61,37 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 print!("{}", attache::explain::explain(&kg, node));
             }
-            Ok(())
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Query { query, file, graphs, format } => {
+            let text = match (query, file) {
+                (Some(q), _) => q,
+                (None, Some(f)) if f.as_os_str() == "-" => std::io::read_to_string(std::io::stdin()).context("cannot read the query from standard input")?,
+                (None, Some(f)) => std::fs::read_to_string(&f).with_context(|| format!("{}: cannot read the query file", f.display()))?,
+                (None, None) => unreachable!("clap requires a query or --file"),
+            };
+            // Parse first, so a syntax error is reported before any graph is loaded.
+            let prepared = attache::query::prepare(&text)?;
+            let store = attache::query::load_graphs(&graphs)?;
+            attache::query::run(&store, prepared, format.into(), &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { graph, shapes } => {
+            let shapes = match shapes {
+                Some(path) => attache::validate::Shapes::from_file(&path)?,
+                None => attache::validate::Shapes::builtin()?,
+            };
+            let report = attache::validate::validate_files(&[graph.clone()], &shapes)?;
+            if report.conforms() {
+                println!("conforms");
+                return Ok(ExitCode::SUCCESS);
+            }
+            for v in &report.violations {
+                println!("{v}");
+            }
+            let n = report.violations.len();
+            eprintln!("error: {} does not conform: {n} violation{}", graph.display(), if n == 1 { "" } else { "s" });
+            Ok(ExitCode::FAILURE)
         }
     }
 }

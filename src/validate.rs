@@ -1,0 +1,591 @@
+//! Validate: check a graph against SHACL shapes (by default `ontology/shapes.ttl`, built in).
+//!
+//! This is a small validator for the subset of SHACL Core that `shapes.ttl` uses, not a full
+//! SHACL engine (the Rust engines tried did not build here; see the README). Each constraint of
+//! each shape is compiled to one SPARQL query over the data graph, evaluated by oxigraph:
+//!
+//! | SHACL | compiled to |
+//! | --- | --- |
+//! | `sh:targetClass C` | `?focus rdf:type/rdfs:subClassOf* C` |
+//! | `sh:targetSubjectsOf P` | `?focus P ?any` |
+//! | `sh:minCount n`, `sh:maxCount n` | `GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < n)` (`> n`) |
+//! | `sh:class C` | `EXISTS { ?value rdf:type/rdfs:subClassOf* C }` |
+//! | `sh:datatype D` | `isLiteral(?value) && datatype(?value) = D`, and the lexical form checked against D |
+//! | `sh:or (…)` of shapes with one `sh:class` or `sh:datatype` each | one of the tests above per member |
+//! | `sh:lessThan Q` | `?focus Q ?other FILTER (!COALESCE(?value < ?other, false))` |
+//!
+//! A shapes graph that uses any other `sh:` term is refused with an error naming it, so a shape
+//! is never silently ignored. Paths are single IRIs; results are Violations.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::vocab::{rdf, xsd};
+use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::sparql::{QueryResults, QuerySolution};
+use oxigraph::store::Store;
+
+use crate::error::{Error, Result};
+use crate::query;
+
+/// The shapes built into the binary: `ontology/shapes.ttl`.
+pub const BUILTIN_SHAPES: &str = include_str!("../ontology/shapes.ttl");
+/// Where [`BUILTIN_SHAPES`] comes from, for messages.
+pub const BUILTIN_SHAPES_PATH: &str = "ontology/shapes.ttl";
+
+const SH: &str = "http://www.w3.org/ns/shacl#";
+
+/// The `sh:` terms a node shape may use.
+const NODE_SHAPE_TERMS: &[&str] = &["targetClass", "targetSubjectsOf", "property", "name", "description"];
+/// The `sh:` terms a property shape may use.
+const PROPERTY_SHAPE_TERMS: &[&str] = &["path", "minCount", "maxCount", "class", "datatype", "lessThan", "or", "name", "description"];
+
+/// Which nodes a shape applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `sh:targetClass`: the SHACL instances of the class.
+    Class(NamedNode),
+    /// `sh:targetSubjectsOf`: every subject of the property.
+    SubjectsOf(NamedNode),
+}
+
+/// A test on one value node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueTest {
+    /// `sh:class`: the value is a SHACL instance of the class.
+    Class(NamedNode),
+    /// `sh:datatype`: the value is a well-formed literal of the datatype.
+    Datatype(NamedNode),
+}
+
+/// One constraint of a property shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Constraint {
+    MinCount(u64),
+    MaxCount(u64),
+    /// `sh:class`, `sh:datatype`, or `sh:or` of them: the value passes one of the tests.
+    AnyOf { tests: Vec<ValueTest>, component: &'static str },
+    /// `sh:lessThan`: every value is less than every value of the other property.
+    LessThan(NamedNode),
+}
+
+/// A property shape: a path (one IRI) and its constraints.
+#[derive(Debug, Clone)]
+pub struct PropertyShape {
+    pub path: NamedNode,
+    pub constraints: Vec<Constraint>,
+}
+
+/// A node shape: its targets and property shapes.
+#[derive(Debug, Clone)]
+pub struct NodeShape {
+    pub id: NamedOrBlankNode,
+    pub targets: Vec<Target>,
+    pub properties: Vec<PropertyShape>,
+}
+
+/// A shapes graph, read and checked for unsupported features.
+#[derive(Debug, Clone)]
+pub struct Shapes {
+    pub shapes: Vec<NodeShape>,
+}
+
+/// One result of validation: the focus node, the path, the offending value if any, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Violation {
+    pub focus: String,
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.focus, self.path, self.message)
+    }
+}
+
+/// The outcome of a validation: every violation, sorted.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub violations: Vec<Violation>,
+}
+
+impl Report {
+    pub fn conforms(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+fn sh(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{SH}{local}"))
+}
+
+/// The triples of one subject, by predicate.
+struct Index {
+    by_subject: HashMap<NamedOrBlankNode, Vec<(NamedNode, Term)>>,
+}
+
+impl Index {
+    fn objects(&self, s: &NamedOrBlankNode, p: &NamedNode) -> Vec<Term> {
+        self.by_subject.get(s).into_iter().flatten().filter(|(q, _)| q == p).map(|(_, o)| o.clone()).collect()
+    }
+    fn sh_terms(&self, s: &NamedOrBlankNode) -> BTreeSet<String> {
+        self.by_subject.get(s).into_iter().flatten().filter_map(|(p, _)| p.as_str().strip_prefix(SH).map(str::to_owned)).collect()
+    }
+}
+
+impl Shapes {
+    /// The shapes built into the binary.
+    pub fn builtin() -> Result<Self> {
+        Self::parse(BUILTIN_SHAPES.as_bytes(), Path::new(BUILTIN_SHAPES_PATH))
+    }
+
+    /// Read a shapes file.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound { path: path.to_owned() },
+            _ => Error::Io { path: path.to_owned(), source: e },
+        })?;
+        Self::parse(&bytes, path)
+    }
+
+    /// Read shapes from Turtle; `path` names them in errors.
+    pub fn parse(turtle: &[u8], path: &Path) -> Result<Self> {
+        let err = |message: String| Error::Shapes { path: path.to_owned(), message };
+        let mut by_subject: HashMap<NamedOrBlankNode, Vec<(NamedNode, Term)>> = HashMap::new();
+        for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(turtle) {
+            let t = Triple::from(quad.map_err(|e| err(e.to_string()))?);
+            by_subject.entry(t.subject).or_default().push((t.predicate, t.object));
+        }
+        let index = Index { by_subject };
+        let mut ids: Vec<NamedOrBlankNode> = index
+            .by_subject
+            .iter()
+            .filter(|(_, pos)| {
+                pos.iter().any(|(p, o)| {
+                    (*p == rdf::TYPE && *o == Term::from(sh("NodeShape")))
+                        || *p == sh("targetClass")
+                        || *p == sh("targetSubjectsOf")
+                })
+            })
+            .map(|(s, _)| s.clone())
+            .collect();
+        ids.sort_by_key(|s| s.to_string());
+        let mut shapes = Vec::new();
+        let mut used: HashSet<NamedOrBlankNode> = HashSet::new();
+        for id in ids {
+            shapes.push(node_shape(&index, &id, &mut used).map_err(|m| err(format!("{id}: {m}")))?);
+        }
+        // Every subject with sh: terms must have been read as a shape.
+        let mut stray: Vec<String> = index
+            .by_subject
+            .keys()
+            .filter(|s| !used.contains(*s) && !index.sh_terms(s).is_empty())
+            .map(|s| format!("{s} uses {}", index.sh_terms(s).iter().map(|t| format!("sh:{t}")).collect::<Vec<_>>().join(", ")))
+            .collect();
+        stray.sort();
+        if let Some(first) = stray.first() {
+            return Err(err(format!("{first}, outside any node shape this validator reads (it supports sh:NodeShape with sh:property)")));
+        }
+        Ok(Shapes { shapes })
+    }
+
+    /// Validate the default graph of `store`.
+    pub fn validate(&self, store: &Store) -> Result<Report> {
+        let mut violations = BTreeSet::new();
+        for shape in &self.shapes {
+            if shape.targets.is_empty() {
+                continue;
+            }
+            let focus = focus_pattern(&shape.targets);
+            for property in &shape.properties {
+                for constraint in &property.constraints {
+                    check(store, &focus, property, constraint, &mut violations)?;
+                }
+            }
+        }
+        Ok(Report { violations: violations.into_iter().collect() })
+    }
+}
+
+fn unsupported(terms: BTreeSet<String>, allowed: &[&str], what: &str) -> std::result::Result<(), String> {
+    let bad: Vec<String> = terms.into_iter().filter(|t| !allowed.contains(&t.as_str())).map(|t| format!("sh:{t}")).collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{what} uses {}, which this validator does not implement (it supports sh:{})", bad.join(", "), allowed.join(", sh:")))
+    }
+}
+
+fn as_node(term: &Term) -> Option<NamedOrBlankNode> {
+    match term {
+        Term::NamedNode(n) => Some(n.clone().into()),
+        Term::BlankNode(b) => Some(b.clone().into()),
+        _ => None,
+    }
+}
+
+fn one_iri(index: &Index, s: &NamedOrBlankNode, local: &str) -> std::result::Result<Option<NamedNode>, String> {
+    let values = index.objects(s, &sh(local));
+    match values.as_slice() {
+        [] => Ok(None),
+        [Term::NamedNode(n)] => Ok(Some(n.clone())),
+        [other] => Err(format!("sh:{local} {other} is not an IRI")),
+        _ => Err(format!("more than one sh:{local}")),
+    }
+}
+
+fn node_shape(index: &Index, id: &NamedOrBlankNode, used: &mut HashSet<NamedOrBlankNode>) -> std::result::Result<NodeShape, String> {
+    used.insert(id.clone());
+    unsupported(index.sh_terms(id), NODE_SHAPE_TERMS, "the node shape")?;
+    let mut targets = Vec::new();
+    for (local, make) in [("targetClass", Target::Class as fn(NamedNode) -> Target), ("targetSubjectsOf", Target::SubjectsOf)] {
+        for o in index.objects(id, &sh(local)) {
+            let Term::NamedNode(n) = o else { return Err(format!("sh:{local} {o} is not an IRI")) };
+            targets.push(make(n));
+        }
+    }
+    let mut properties = Vec::new();
+    for o in index.objects(id, &sh("property")) {
+        let node = as_node(&o).ok_or_else(|| format!("sh:property {o} is not a shape"))?;
+        used.insert(node.clone());
+        properties.push(property_shape(index, &node, used).map_err(|m| format!("property shape {node}: {m}"))?);
+    }
+    Ok(NodeShape { id: id.clone(), targets, properties })
+}
+
+fn count(index: &Index, s: &NamedOrBlankNode, local: &str) -> std::result::Result<Option<u64>, String> {
+    let values = index.objects(s, &sh(local));
+    match values.as_slice() {
+        [] => Ok(None),
+        [Term::Literal(l)] if l.datatype() == xsd::INTEGER => l.value().parse().map(Some).map_err(|_| format!("sh:{local} {l} is not a non-negative integer")),
+        [other] => Err(format!("sh:{local} {other} is not an xsd:integer")),
+        _ => Err(format!("more than one sh:{local}")),
+    }
+}
+
+fn value_test(index: &Index, s: &NamedOrBlankNode) -> std::result::Result<Option<ValueTest>, String> {
+    match (one_iri(index, s, "class")?, one_iri(index, s, "datatype")?) {
+        (None, None) => Ok(None),
+        (Some(c), None) => Ok(Some(ValueTest::Class(c))),
+        (None, Some(d)) => Ok(Some(ValueTest::Datatype(d))),
+        (Some(_), Some(_)) => Err("both sh:class and sh:datatype".into()),
+    }
+}
+
+fn property_shape(index: &Index, id: &NamedOrBlankNode, used: &mut HashSet<NamedOrBlankNode>) -> std::result::Result<PropertyShape, String> {
+    unsupported(index.sh_terms(id), PROPERTY_SHAPE_TERMS, "it")?;
+    let path = one_iri(index, id, "path")?.ok_or("sh:path is missing or is not a single IRI (property paths are not supported)")?;
+    let mut constraints = Vec::new();
+    if let Some(n) = count(index, id, "minCount")? {
+        constraints.push(Constraint::MinCount(n));
+    }
+    if let Some(n) = count(index, id, "maxCount")? {
+        constraints.push(Constraint::MaxCount(n));
+    }
+    match value_test(index, id)? {
+        Some(t @ ValueTest::Class(_)) => constraints.push(Constraint::AnyOf { tests: vec![t], component: "sh:class" }),
+        Some(t @ ValueTest::Datatype(_)) => constraints.push(Constraint::AnyOf { tests: vec![t], component: "sh:datatype" }),
+        None => {}
+    }
+    if let Some(other) = one_iri(index, id, "lessThan")? {
+        constraints.push(Constraint::LessThan(other));
+    }
+    for list in index.objects(id, &sh("or")) {
+        let mut tests = Vec::new();
+        for member in rdf_list(index, &list)? {
+            let node = as_node(&member).ok_or_else(|| format!("sh:or member {member} is not a shape"))?;
+            used.insert(node.clone());
+            unsupported(index.sh_terms(&node), &["class", "datatype"], &format!("sh:or member {node}"))?;
+            tests.push(value_test(index, &node)?.ok_or_else(|| format!("sh:or member {node} has no sh:class or sh:datatype"))?);
+        }
+        constraints.push(Constraint::AnyOf { tests, component: "sh:or" });
+    }
+    Ok(PropertyShape { path, constraints })
+}
+
+fn rdf_list(index: &Index, head: &Term) -> std::result::Result<Vec<Term>, String> {
+    let mut out = Vec::new();
+    let mut node = head.clone();
+    while node != Term::from(rdf::NIL) {
+        let n = as_node(&node).ok_or_else(|| format!("{node} is not an RDF list"))?;
+        let first = index.objects(&n, &rdf::FIRST.into_owned());
+        let rest = index.objects(&n, &rdf::REST.into_owned());
+        let ([first], [rest]) = (first.as_slice(), rest.as_slice()) else { return Err(format!("{node} is not a well-formed RDF list")) };
+        out.push(first.clone());
+        node = rest.clone();
+        if out.len() > 10_000 {
+            return Err("RDF list too long or cyclic".into());
+        }
+    }
+    Ok(out)
+}
+
+/// The SPARQL group binding `?focus` to every target of a shape, once each.
+pub fn focus_pattern(targets: &[Target]) -> String {
+    let parts: Vec<String> = targets
+        .iter()
+        .map(|t| match t {
+            Target::Class(c) => format!("{{ ?focus rdf:type/rdfs:subClassOf* {c} }}"),
+            Target::SubjectsOf(p) => format!("{{ ?focus {p} ?target }}"),
+        })
+        .collect();
+    format!("{{ SELECT DISTINCT ?focus WHERE {{ {} }} }}", parts.join(" UNION "))
+}
+
+/// The SPARQL expression that is true when `?value` passes `test` (before the lexical check).
+fn test_expression(test: &ValueTest) -> String {
+    match test {
+        ValueTest::Class(c) => format!("EXISTS {{ ?value rdf:type/rdfs:subClassOf* {c} }}"),
+        ValueTest::Datatype(d) => format!("(isLiteral(?value) && datatype(?value) = {d})"),
+    }
+}
+
+/// The SPARQL query that finds the violations of one constraint.
+pub fn compile(focus: &str, path: &NamedNode, constraint: &Constraint) -> String {
+    match constraint {
+        Constraint::MinCount(n) => format!(
+            "SELECT ?focus (COUNT(DISTINCT ?value) AS ?count) WHERE {{ {focus} OPTIONAL {{ ?focus {path} ?value }} }} GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < {n})"
+        ),
+        Constraint::MaxCount(n) => format!(
+            "SELECT ?focus (COUNT(DISTINCT ?value) AS ?count) WHERE {{ {focus} ?focus {path} ?value }} GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {n})"
+        ),
+        Constraint::AnyOf { tests, .. } => {
+            let binds: String = tests.iter().enumerate().map(|(i, t)| format!(" BIND(COALESCE({}, false) AS ?pass{i})", test_expression(t))).collect();
+            // Without a datatype test nothing is left to check outside SPARQL: keep the failures only.
+            let filter = if tests.iter().all(|t| matches!(t, ValueTest::Class(_))) {
+                format!(" FILTER (!({}))", (0..tests.len()).map(|i| format!("?pass{i}")).collect::<Vec<_>>().join(" || "))
+            } else {
+                String::new()
+            };
+            let vars: String = (0..tests.len()).map(|i| format!(" ?pass{i}")).collect();
+            format!("SELECT ?focus ?value{vars} WHERE {{ {focus} ?focus {path} ?value .{binds}{filter} }}")
+        }
+        Constraint::LessThan(other) => format!(
+            "SELECT ?focus ?value ?other WHERE {{ {focus} ?focus {path} ?value . ?focus {other} ?other FILTER (!COALESCE(?value < ?other, false)) }}"
+        ),
+    }
+}
+
+/// Whether the lexical form of a literal typed `datatype` is in that datatype's lexical space,
+/// for the XSD datatypes oxigraph knows; other datatypes are taken as they are.
+pub fn well_formed(literal: &Literal) -> bool {
+    use oxsdatatypes::*;
+    let v = literal.value();
+    match literal.datatype().as_str().strip_prefix("http://www.w3.org/2001/XMLSchema#") {
+        Some("integer") => {
+            let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        }
+        Some("decimal") => Decimal::from_str(v).is_ok(),
+        Some("boolean") => Boolean::from_str(v).is_ok(),
+        Some("double") => Double::from_str(v).is_ok(),
+        Some("float") => Float::from_str(v).is_ok(),
+        Some("date") => Date::from_str(v).is_ok(),
+        Some("dateTime") => DateTime::from_str(v).is_ok(),
+        Some("gYearMonth") => GYearMonth::from_str(v).is_ok(),
+        Some("gYear") => GYear::from_str(v).is_ok(),
+        _ => true,
+    }
+}
+
+/// A term for a message: prefixed IRI, Turtle-like literal.
+pub fn show(term: &Term) -> String {
+    match term {
+        Term::NamedNode(n) => query::shorten(n.as_str()),
+        Term::Literal(l) if l.datatype() == xsd::STRING => format!("{:?}", l.value()),
+        Term::Literal(l) if l.datatype() == xsd::INTEGER && well_formed(l) => l.value().to_owned(),
+        Term::Literal(l) if l.language().is_some() => format!("{:?}@{}", l.value(), l.language().unwrap_or_default()),
+        Term::Literal(l) => format!("{:?}^^{}", l.value(), query::shorten(l.datatype().as_str())),
+        other => other.to_string(),
+    }
+}
+
+fn show_test(test: &ValueTest) -> String {
+    match test {
+        ValueTest::Class(c) | ValueTest::Datatype(c) => query::shorten(c.as_str()),
+    }
+}
+
+fn check(store: &Store, focus: &str, property: &PropertyShape, constraint: &Constraint, out: &mut BTreeSet<Violation>) -> Result<()> {
+    let sparql = compile(focus, &property.path, constraint);
+    let rows = select(store, &sparql)?;
+    let path = query::shorten(property.path.as_str());
+    let get = |row: &QuerySolution, var: &str| row.get(var).cloned();
+    for row in &rows {
+        let Some(focus_node) = get(row, "focus") else { continue };
+        let value = get(row, "value");
+        let number = |var: &str| match get(row, var) {
+            Some(Term::Literal(l)) => l.value().to_owned(),
+            _ => "0".into(),
+        };
+        let message = match constraint {
+            Constraint::MinCount(n) => format!("{} value{}, at least {n} required (sh:minCount {n})", number("count"), plural(&number("count"))),
+            Constraint::MaxCount(n) => format!("{} values, at most {n} allowed (sh:maxCount {n})", number("count")),
+            Constraint::AnyOf { tests, component } => {
+                let Some(value) = value else { continue };
+                let passes = tests.iter().enumerate().any(|(i, test)| {
+                    let sparql_pass = matches!(get(row, &format!("pass{i}")), Some(Term::Literal(l)) if l.value() == "true");
+                    sparql_pass && match (test, &value) {
+                        (ValueTest::Datatype(_), Term::Literal(l)) => well_formed(l),
+                        _ => true,
+                    }
+                });
+                if passes {
+                    continue;
+                }
+                let wanted: Vec<String> = tests.iter().map(show_test).collect();
+                let kind = match tests.as_slice() {
+                    [ValueTest::Class(_)] => "an instance of",
+                    [ValueTest::Datatype(_)] => "a well-formed literal of",
+                    _ => "one of",
+                };
+                format!("value {} is not {kind} {} ({component})", show(&value), wanted.join(", "))
+            }
+            Constraint::LessThan(other) => {
+                let (Some(value), Some(o)) = (value, get(row, "other")) else { continue };
+                format!("value {} is not less than {} {} (sh:lessThan)", show(&value), query::shorten(other.as_str()), show(&o))
+            }
+        };
+        out.insert(Violation { focus: show(&focus_node), path: path.clone(), message });
+    }
+    Ok(())
+}
+
+fn plural(n: &str) -> &'static str {
+    if n == "1" {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn select(store: &Store, sparql: &str) -> Result<Vec<QuerySolution>> {
+    let err = |e: &dyn fmt::Display| Error::Query { what: format!("validation query failed ({sparql})"), message: e.to_string() };
+    let prepared = query::prepare(sparql)?;
+    match prepared.on_store(store).execute().map_err(|e| err(&e))? {
+        QueryResults::Solutions(solutions) => solutions.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| err(&e)),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Validate graph files (by their extension, as for `attache query`) against `shapes`.
+pub fn validate_files(paths: &[PathBuf], shapes: &Shapes) -> Result<Report> {
+    shapes.validate(&query::load_graphs(paths)?)
+}
+
+/// Validate Turtle bytes against the built-in shapes; `what` names them in errors.
+pub fn validate_turtle(turtle: &[u8], what: &Path) -> Result<Report> {
+    let store = query::new_store()?;
+    query::load_into(&store, RdfFormat::Turtle, turtle, what)?;
+    Shapes::builtin()?.validate(&store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PREFIXES: &str = "@prefix att: <https://w3id.org/attache/ontology#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix p: <https://w3id.org/attache/id/person/> .
+        @prefix v: <https://w3id.org/attache/id/visit/> .\n";
+
+    fn report(data: &str) -> Report {
+        validate_turtle(format!("{PREFIXES}{data}").as_bytes(), Path::new("test.ttl")).unwrap()
+    }
+
+    fn messages(data: &str) -> Vec<String> {
+        report(data).violations.iter().map(|v| v.to_string()).collect()
+    }
+
+    #[test]
+    fn builtin_shapes_are_read_whole() {
+        let shapes = Shapes::builtin().unwrap();
+        assert!(shapes.shapes.len() >= 15, "{}", shapes.shapes.len());
+        assert!(shapes.shapes.iter().all(|s| !s.targets.is_empty() && !s.properties.is_empty()));
+    }
+
+    #[test]
+    fn a_conforming_visit_passes() {
+        let r = report("v:a a att:Visit ; rdfs:label \"a\" ; att:visitor p:x ; att:date \"2023-02-21\"^^xsd:date .
+            p:x a att:Person ; rdfs:label \"X\" .");
+        assert!(r.conforms(), "{:?}", r.violations);
+    }
+
+    #[test]
+    fn visit_without_visitor_and_person_with_two_labels_fail() {
+        let m = messages("v:a a att:Visit . p:x a att:Person ; rdfs:label \"X\" , \"Y\" .");
+        assert_eq!(m, vec![
+            "person:x rdfs:label: 2 values, at most 1 allowed (sh:maxCount 1)".to_owned(),
+            "visit:a att:visitor: 0 values, at least 1 required (sh:minCount 1)".to_owned(),
+        ]);
+    }
+
+    #[test]
+    fn wrong_class_and_union_ranges_are_named() {
+        let m = messages("v:a a att:Visit ; att:visitor p:x ; att:site p:x . p:x a att:Unit ; rdfs:label \"X\" .");
+        assert!(m.contains(&"visit:a att:visitor: value person:x is not an instance of att:Person (sh:class)".to_owned()), "{m:?}");
+        assert!(m.contains(&"visit:a att:site: value person:x is not one of att:Base, att:City (sh:or)".to_owned()), "{m:?}");
+    }
+
+    #[test]
+    fn dates_must_be_typed_by_precision_and_well_formed() {
+        let m = messages("v:a att:date \"2023-02\"^^xsd:gYearMonth , \"2023\" , \"2023-13\"^^xsd:gYearMonth .");
+        assert_eq!(m, vec![
+            "visit:a att:date: value \"2023\" is not one of xsd:date, xsd:gYearMonth, xsd:gYear (sh:or)".to_owned(),
+            "visit:a att:date: value \"2023-13\"^^xsd:gYearMonth is not one of xsd:date, xsd:gYearMonth, xsd:gYear (sh:or)".to_owned(),
+        ]);
+    }
+
+    #[test]
+    fn mention_offsets_must_increase() {
+        let m = messages("<https://w3id.org/attache/id/mention/m> a att:Mention ; att:start 9 ; att:end 3 ; att:anchorOf \"x\" ;
+            att:inDocument <https://w3id.org/attache/id/document/d> ; att:denotes p:x .
+            <https://w3id.org/attache/id/document/d> a att:Document .");
+        assert_eq!(m, vec!["mention:m att:start: value 9 is not less than att:end 3 (sh:lessThan)".to_owned()]);
+    }
+
+    #[test]
+    fn subclass_instances_are_targets_and_class_members() {
+        let m = messages("att:Commander rdfs:subClassOf att:Person . p:x a att:Commander .");
+        assert_eq!(m, vec!["person:x rdfs:label: 0 values, at least 1 required (sh:minCount 1)".to_owned()]);
+    }
+
+    #[test]
+    fn unsupported_shacl_is_refused_not_ignored() {
+        let shapes = format!("{PREFIXES} <http://example.org/s> a sh:NodeShape ; sh:targetClass att:Visit ; sh:property [ sh:path att:date ; sh:pattern \"^2\" ] .");
+        let err = Shapes::parse(shapes.as_bytes(), Path::new("s.ttl")).unwrap_err().to_string();
+        assert!(err.contains("sh:pattern"), "{err}");
+        let shapes = format!("{PREFIXES} <http://example.org/s> a sh:NodeShape ; sh:targetNode p:x ; sh:property [ sh:path att:date ; sh:maxCount 1 ] .");
+        let err = Shapes::parse(shapes.as_bytes(), Path::new("s.ttl")).unwrap_err().to_string();
+        assert!(err.contains("sh:targetNode"), "{err}");
+    }
+
+    #[test]
+    fn build_refusal_lists_every_violation() {
+        let r = report("v:a a att:Visit . p:x a att:Person ; rdfs:label \"X\" , \"Y\" .");
+        let err = Error::NotConforming { shapes: BUILTIN_SHAPES_PATH.into(), violations: r.violations.iter().map(|v| v.to_string()).collect() };
+        assert_eq!(
+            err.to_string(),
+            "the graph does not conform to ontology/shapes.ttl (2 violations), nothing written:\n\
+             person:x rdfs:label: 2 values, at most 1 allowed (sh:maxCount 1)\n\
+             visit:a att:visitor: 0 values, at least 1 required (sh:minCount 1)"
+        );
+    }
+
+    #[test]
+    fn lexical_forms_are_checked() {
+        let lit = |v: &str, d| Literal::new_typed_literal(v, d);
+        assert!(well_formed(&lit("2023-02-21", xsd::DATE)));
+        assert!(!well_formed(&lit("2023-02-30", xsd::DATE)));
+        assert!(well_formed(&lit("2022-09", xsd::G_YEAR_MONTH)));
+        assert!(!well_formed(&lit("2022-9", xsd::G_YEAR_MONTH)));
+        assert!(well_formed(&lit("-12", xsd::INTEGER)));
+        assert!(!well_formed(&lit("twelve", xsd::INTEGER)));
+    }
+}
