@@ -8,8 +8,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// counterparts, bases toured, defence agreements) into a knowledge graph: RDF/Turtle for
 /// SPARQL, and GraphViz DOT for a picture. Every fact traces back to its document and
 /// characters.
+const EXAMPLES: &str = "Examples:
+  attache build                          read seeds/, write out/graph.ttl, out/graph.trig, out/graph.dot
+  attache build articles/ --out graph/   any files and folders of .txt articles
+  attache explain \"Tomer Bar\"           what the graph says about someone, and why
+  attache query -f queries/visits.rq     SPARQL over out/graph.ttl
+  attache validate out/graph.ttl         check a graph against the SHACL shapes";
+
 #[derive(Debug, Parser)]
-#[command(name = "attache", version, about, long_about = None, propagate_version = true)]
+#[command(name = "attache", version, about, long_about = None, propagate_version = true, after_help = EXAMPLES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

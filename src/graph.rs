@@ -139,7 +139,7 @@ impl KnowledgeGraph {
             .iter()
             .map(|d| {
                 kg.graph.add_node(Node {
-                    iri: format!("{}document/{}", vocab::ID, names::slug(&d.name)),
+                    iri: format!("{}document/{}", vocab::ID, names::iri_segment(&d.name)),
                     kind: NodeKind::Document { name: d.name.clone(), date: d.date },
                 })
             })
@@ -154,7 +154,7 @@ impl KnowledgeGraph {
         sorted_mentions.sort_by(|a, b| (a.doc, a.start, a.end, &iris[a.entity]).cmp(&(b.doc, b.start, b.end, &iris[b.entity])));
         for m in sorted_mentions {
             let doc_name = &r.documents[m.doc].name;
-            let iri = format!("{}mention/{}-{}-{}", vocab::ID, names::slug(doc_name), m.start, m.end);
+            let iri = format!("{}mention/{}-{}-{}", vocab::ID, names::iri_segment(doc_name), m.start, m.end);
             let node = *mentions.entry(iri.clone()).or_insert_with(|| {
                 let sentence = r.documents[m.doc].sentences.get(m.sentence).map(|s| s.2.clone()).unwrap_or_default();
                 let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc_name.clone(), sentence };

@@ -170,6 +170,20 @@ pub fn slug(text: &str) -> String {
     }
 }
 
+/// A file name as an IRI path segment: unreserved characters kept, every other byte
+/// percent-encoded, so that distinct names never give the same IRI.
+pub fn iri_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// 64-bit FNV-1a: small, stable across platforms and versions, good enough for IRI suffixes.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -231,6 +245,12 @@ mod tests {
         assert!(surname_matches("El-Ashmawy", &name_words("Tarek Mostafa El-Ashmawy")));
         assert!(surname_matches("Bar", &name_words("Tomer Bar")));
         assert!(!surname_matches("Tomer", &name_words("Tomer Bar")));
+    }
+
+    #[test]
+    fn iri_segments_keep_distinct_names_distinct() {
+        assert_eq!(iri_segment("000_9c51.txt"), "000_9c51%2Etxt");
+        assert_ne!(iri_segment("x y.txt"), iri_segment("x-y.txt"));
     }
 
     #[test]

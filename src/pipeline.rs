@@ -186,7 +186,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let extractor = Extractor::builtin()?;
     let (kg, documents, bytes) = extractor.graph(&options.inputs, options.max_file_size)?;
-    let ttl = turtle::to_turtle(&kg)?;
+    let triples = turtle::triples(&kg);
+    let ttl = turtle::serialize_triples(&triples, oxigraph::io::RdfFormat::Turtle)?;
     let ttl_path = options.out_dir.join(OutputFormat::Ttl.file_name());
     let report = crate::validate::validate_turtle(&ttl, &ttl_path)?;
     if !report.conforms() {
@@ -201,20 +202,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             OutputFormat::Ttl => ttl.clone(),
             OutputFormat::Trig => trig::to_trig(&kg)?,
             OutputFormat::Dot => dot::to_dot(&kg).into_bytes(),
-            OutputFormat::Nt => turtle::serialize(&kg, oxigraph::io::RdfFormat::NTriples)?,
-            OutputFormat::Jsonld => turtle::serialize(&kg, oxigraph::io::RdfFormat::JsonLd { profile: Default::default() })?,
+            OutputFormat::Nt => turtle::serialize_triples(&triples, oxigraph::io::RdfFormat::NTriples)?,
+            OutputFormat::Jsonld => turtle::serialize_triples(&triples, oxigraph::io::RdfFormat::JsonLd { profile: Default::default() })?,
         };
         outputs.push((options.out_dir.join(format.file_name()), bytes));
     }
-    for (path, bytes) in &outputs {
-        export::write_atomically(path, bytes)?;
-    }
+    export::write_all_atomically(&outputs)?;
     Ok(BuildReport {
         documents,
         bytes,
         entities: kg.class_counts(),
         relations: kg.relations().len(),
-        triples: turtle::triples(&kg).len(),
+        triples: triples.len(),
         files: outputs.into_iter().map(|(path, _)| path).collect(),
         elapsed: started.elapsed(),
     })

@@ -89,14 +89,14 @@ pub fn check_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::Empty { path: path.to_owned() });
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
+    // Control bytes first: an image or an archive is binary data, whatever else it holds.
+    if let Some(offset) = bytes.iter().position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)) {
+        return Err(Error::Binary { path: path.to_owned(), offset, byte: bytes[offset] });
+    }
+    String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         Error::NotUtf8 { path: path.to_owned(), offset, byte: e.as_bytes()[offset] }
-    })?;
-    if let Some(offset) = text.bytes().position(|b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)) {
-        return Err(Error::Binary { path: path.to_owned(), offset, byte: text.as_bytes()[offset] });
-    }
-    Ok(text)
+    })
 }
 
 #[cfg(test)]
@@ -120,6 +120,12 @@ mod tests {
     fn nul_bytes_are_binary() {
         let err = check_text(Path::new("a.txt"), b"ab\0cd".to_vec()).unwrap_err();
         assert!(matches!(err, Error::Binary { offset: 2, .. }));
+    }
+
+    #[test]
+    fn an_image_is_binary_not_bad_text() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        assert!(matches!(check_text(Path::new("a.png"), png), Err(Error::Binary { offset: 6, .. })));
     }
 
     #[test]

@@ -184,8 +184,6 @@ fn seeds_graph_dot_renders_without_warnings() {
 }
 
 #[test]
-#[ignore = "known bug: document IRIs are slugs of the file name, so distinct names that slug alike \
-            (\"x y.txt\", \"x-y.txt\") merge into one att:Document and their mention IRIs collide"]
 fn distinct_file_names_give_distinct_documents() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in");

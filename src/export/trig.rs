@@ -50,7 +50,7 @@ pub fn quads(kg: &KnowledgeGraph) -> Vec<Quad> {
             out.push(statement.clone().in_graph(g.clone()));
             let n = counters.entry(ev.document.clone()).or_insert(0);
             *n += 1;
-            let e = NamedNode::new_unchecked(format!("{}evidence/{}-{}", vocab::ID, names::slug(&ev.document), n));
+            let e = NamedNode::new_unchecked(format!("{}evidence/{}-{}", vocab::ID, names::iri_segment(&ev.document), n));
             let mut add = |p: oxigraph::model::NamedNodeRef<'_>, o: Term| out.push(Quad::new(e.clone(), p.into_owned(), o, g.clone()));
             add(rdf::TYPE, att::EVIDENCE.into_owned().into());
             add(rdf::SUBJECT, subject.clone().into());
@@ -74,10 +74,7 @@ pub fn quads(kg: &KnowledgeGraph) -> Vec<Quad> {
             }
         }
     }
-    out.sort_by(|a, b| {
-        let key = |q: &Quad| (q.graph_name.to_string(), q.subject.to_string(), q.predicate.as_str().to_owned(), q.object.to_string());
-        key(a).cmp(&key(b))
-    });
+    out.sort_by_cached_key(|q| (q.graph_name.to_string(), q.subject.to_string(), q.predicate.as_str().to_owned(), q.object.to_string()));
     out.dedup();
     out
 }

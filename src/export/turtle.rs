@@ -112,9 +112,7 @@ pub fn triples(kg: &KnowledgeGraph) -> Vec<Triple> {
         };
         out.push(Triple::new(node(s), p.into_owned(), node(o)));
     }
-    out.sort_by(|a, b| {
-        (a.subject.to_string(), a.predicate.as_str(), a.object.to_string()).cmp(&(b.subject.to_string(), b.predicate.as_str(), b.object.to_string()))
-    });
+    out.sort_by_cached_key(|t| (t.subject.to_string(), t.predicate.as_str().to_owned(), t.object.to_string()));
     out.dedup();
     out
 }
@@ -126,14 +124,19 @@ pub fn to_turtle(kg: &KnowledgeGraph) -> Result<Vec<u8>> {
 
 /// The graph in any RDF syntax oxigraph writes (Turtle, N-Triples, RDF/XML, JSON-LD …).
 pub fn serialize(kg: &KnowledgeGraph, format: RdfFormat) -> Result<Vec<u8>> {
+    serialize_triples(&triples(kg), format)
+}
+
+/// Sorted triples (from [`triples`]) in any RDF syntax oxigraph writes.
+pub fn serialize_triples(triples: &[Triple], format: RdfFormat) -> Result<Vec<u8>> {
     let rdf_err = |e: std::io::Error| Error::Rdf { message: e.to_string() };
     let mut serializer = RdfSerializer::from_format(format);
     for (prefix, iri) in vocab::PREFIXES {
         serializer = serializer.with_prefix(*prefix, *iri).map_err(|e| Error::Rdf { message: e.to_string() })?;
     }
     let mut writer = serializer.for_writer(Vec::new());
-    for t in triples(kg) {
-        writer.serialize_triple(&t).map_err(rdf_err)?;
+    for t in triples {
+        writer.serialize_triple(t).map_err(rdf_err)?;
     }
     writer.finish().map_err(rdf_err)
 }
