@@ -8,7 +8,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use crate::error::Error;
@@ -172,6 +172,95 @@ pub struct Cues {
     pub membership_prepositions: Vec<String>,
 }
 
+/// A list of cue phrases compiled for matching on a sentence's lower-case words: phrases are
+/// found by their first word, so a sentence is scanned once per list, not once per phrase.
+#[derive(Debug, Clone, Default)]
+pub struct CueSet {
+    by_first: std::collections::HashMap<String, Vec<Vec<String>>>,
+}
+
+impl CueSet {
+    pub fn new(phrases: &[String]) -> Self {
+        let mut by_first: std::collections::HashMap<String, Vec<Vec<String>>> = std::collections::HashMap::new();
+        for p in phrases {
+            let words: Vec<String> = p.split_whitespace().map(str::to_lowercase).collect();
+            if let Some(first) = words.first() {
+                by_first.entry(first.clone()).or_default().push(words);
+            }
+        }
+        for list in by_first.values_mut() {
+            // Longest first, so that "met with" wins over "met".
+            list.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        }
+        CueSet { by_first }
+    }
+
+    /// The end of the longest phrase starting at word `i` of `words` (lower-case).
+    pub fn at(&self, words: &[String], i: usize) -> Option<usize> {
+        let list = self.by_first.get(words.get(i)?)?;
+        list.iter().find(|p| words.len() >= i + p.len() && words[i..i + p.len()] == p[..]).map(|p| i + p.len())
+    }
+
+    /// The first word in `from..to` where a phrase starts.
+    pub fn find(&self, words: &[String], from: usize, to: usize) -> Option<usize> {
+        (from..to.min(words.len())).find(|&i| self.at(words, i).is_some())
+    }
+
+    /// Whether a phrase ends right before word `end`.
+    pub fn ends_at(&self, words: &[String], end: usize) -> bool {
+        (end.saturating_sub(4)..end).any(|i| self.at(words, i) == Some(end))
+    }
+
+    /// Whether a phrase occurs anywhere in `words`.
+    pub fn any(&self, words: &[String]) -> bool {
+        self.find(words, 0, words.len()).is_some()
+    }
+}
+
+/// The cue lists of [`Cues`], compiled.
+#[derive(Debug, Clone, Default)]
+pub struct CueSets {
+    pub visit_nouns: CueSet,
+    pub travel_verbs: CueSet,
+    pub start_verbs: CueSet,
+    pub end_verbs: CueSet,
+    pub hosting_verbs: CueSet,
+    pub host_cues: CueSet,
+    pub site_cues: CueSet,
+    pub site_blockers: CueSet,
+    pub delegation_cues: CueSet,
+    pub sign_verbs: CueSet,
+    pub clause_openers: CueSet,
+    pub person_pronouns: CueSet,
+    pub visitor_groups: CueSet,
+    pub visit_back_references: CueSet,
+    pub speech_verbs: CueSet,
+}
+
+impl CueSets {
+    fn new(c: &Cues) -> Self {
+        let mut host = c.host_cues.clone();
+        host.extend(["held talks", "holds talks", "hold talks"].map(String::from));
+        CueSets {
+            visit_nouns: CueSet::new(&c.visit_nouns),
+            travel_verbs: CueSet::new(&c.travel_verbs),
+            start_verbs: CueSet::new(&c.start_verbs),
+            end_verbs: CueSet::new(&c.end_verbs),
+            hosting_verbs: CueSet::new(&c.hosting_verbs),
+            host_cues: CueSet::new(&host),
+            site_cues: CueSet::new(&c.site_cues.iter().chain(&c.hosting_verbs).cloned().collect::<Vec<_>>()),
+            site_blockers: CueSet::new(&c.site_blockers),
+            delegation_cues: CueSet::new(&c.delegation_cues),
+            sign_verbs: CueSet::new(&c.sign_verbs),
+            clause_openers: CueSet::new(&c.clause_openers),
+            person_pronouns: CueSet::new(&c.person_pronouns),
+            visitor_groups: CueSet::new(&c.visitor_groups),
+            visit_back_references: CueSet::new(&c.visit_back_references),
+            speech_verbs: CueSet::new(&c.speech_verbs),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TimeFile {
@@ -233,11 +322,13 @@ pub struct Lexicon {
     pub agreement_kinds: Vec<AgreementKind>,
     pub non_entities: NonEntities,
     pub cues: Cues,
+    /// The cue lists compiled for matching.
+    pub cue: CueSets,
     pub months: Vec<Vec<String>>,
     pub weekdays: Vec<String>,
-    pub function_words: Vec<String>,
-    pub name_particles: Vec<String>,
-    pub name_connectors: Vec<String>,
+    pub function_words: HashSet<String>,
+    pub name_particles: HashSet<String>,
+    pub name_connectors: HashSet<String>,
     pub abbreviations: Vec<String>,
     pub honorifics: Vec<String>,
     patterns: Vec<String>,
@@ -345,7 +436,7 @@ impl Lexicon {
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .map_err(|e| Error::Lexicon { file: "lexicon".into(), message: e.to_string() })?;
-        let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect::<Vec<_>>();
+        let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect::<HashSet<_>>();
         Ok(Lexicon {
             countries: countries.country,
             ranks: ranks.rank,
@@ -355,6 +446,7 @@ impl Lexicon {
             installation_heads: installations.head,
             agreement_kinds: agreements.kind,
             non_entities,
+            cue: CueSets::new(&cues),
             cues,
             months: time.months,
             weekdays: time.weekdays,
@@ -415,18 +507,15 @@ impl Lexicon {
     }
 
     pub fn is_function_word(&self, word: &str) -> bool {
-        let lower = word.to_lowercase();
-        self.function_words.iter().any(|w| *w == lower)
+        in_set(&self.function_words, word)
     }
 
     pub fn is_name_particle(&self, word: &str) -> bool {
-        let lower = word.to_lowercase();
-        self.name_particles.iter().any(|w| *w == lower)
+        in_set(&self.name_particles, word)
     }
 
     pub fn is_name_connector(&self, word: &str) -> bool {
-        let lower = word.to_lowercase();
-        self.name_connectors.iter().any(|w| *w == lower)
+        in_set(&self.name_connectors, word)
     }
 
     pub fn is_ignorable_modifier(&self, word: &str) -> bool {
@@ -469,6 +558,21 @@ pub fn fold_marks(text: &str) -> (String, Vec<usize>) {
     }
     map.push(text.len());
     (folded, map)
+}
+
+/// Whether a set of lower-case words holds `word`, without allocating for ASCII words.
+fn in_set(set: &HashSet<String>, word: &str) -> bool {
+    if word.bytes().all(|b| !b.is_ascii_uppercase()) {
+        return set.contains(word);
+    }
+    if word.is_ascii() && word.len() <= 32 {
+        let mut buf = [0u8; 32];
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        return set.contains(std::str::from_utf8(lower).unwrap_or(""));
+    }
+    set.contains(&word.to_lowercase())
 }
 
 /// Whether a byte offset sits between a word character and a non-word character.

@@ -40,6 +40,8 @@ pub struct Tokens<'a> {
     pub toks: &'a [Token],
     /// For each token that starts a lexicon phrase: the token after the phrase, and its terms.
     pub lex: Vec<Option<(usize, Vec<Term>)>>,
+    /// Each token in lower case, for the cue lists.
+    pub lower: Vec<String>,
 }
 
 impl<'a> Tokens<'a> {
@@ -52,7 +54,8 @@ impl<'a> Tokens<'a> {
             let Some(last) = toks[first..].iter().position(|t| t.end == e) else { continue };
             lex[first] = Some((first + last + 1, m.terms));
         }
-        Tokens { text, toks, lex }
+        let lower = toks.iter().map(|t| t.text(text).to_lowercase()).collect();
+        Tokens { text, toks, lex, lower }
     }
 
     pub fn len(&self) -> usize {
@@ -127,20 +130,16 @@ impl<'a> Tokens<'a> {
     /// Whether the lower-cased words from `i` on spell `phrase`.
     pub fn phrase_at(&self, i: usize, phrase: &str) -> Option<usize> {
         let mut j = i;
-        for part in phrase.split_whitespace() {
+        for part in phrase.split(' ') {
+            if part.is_empty() {
+                continue;
+            }
             if !self.word(j).eq_ignore_ascii_case(part) {
                 return None;
             }
             j += 1;
         }
         Some(j)
-    }
-    /// Whether one of `phrases` ends right before token `i`.
-    pub fn phrase_before(&self, i: usize, phrases: &[String]) -> bool {
-        phrases.iter().any(|p| {
-            let n = p.split_whitespace().count();
-            i >= n && self.phrase_at(i - n, p) == Some(i)
-        })
     }
 }
 
@@ -438,7 +437,7 @@ impl<'l> DocRecogniser<'l> {
         let member_follows = self.lex.cues.membership_prepositions.iter().any(|p| t.word(e).eq_ignore_ascii_case(p))
             && t.word(e).eq_ignore_ascii_case("from")
             && (t.word(e + 1).eq_ignore_ascii_case("the") || t.term(e + 1, |x| matches!(x, Term::Country(_) | Term::Demonym(_))).is_some());
-        let speaks = self.lex.cues.speech_verbs.iter().any(|v| t.word(e).eq_ignore_ascii_case(v));
+        let speaks = self.lex.cue.speech_verbs.at(&t.lower, e).is_some();
         if !(after_counterpart || role_follows || member_follows || speaks) {
             return None;
         }
@@ -1040,8 +1039,7 @@ impl<'l> DocRecogniser<'l> {
                 return Some(end);
             }
         }
-        let sentence_text = t.span_text(0, t.len());
-        let signed = self.lex.cues.sign_verbs.iter().any(|v| crate::lexicon::contains_phrase(sentence_text, v));
+        let signed = self.lex.cue.sign_verbs.any(&t.lower);
         // "a naval memorandum" and "the memorandum of understanding" in one article are one.
         let first_word = |k: usize| self.lex.agreement_kinds[k].name.split_whitespace().next().unwrap_or("").to_owned();
         let known = doc.entities.iter().position(|e| matches!(&e.identity, Identity::Agreement { kind: k2, named: None, .. } if *k2 == kind || first_word(*k2) == first_word(kind)));

@@ -18,7 +18,7 @@
 
 use crate::analysis::{Class, DocAnalysis, LocalEntity, Identity, LocalId, Object, Pred};
 use crate::dates::{DateContext, DateGrammar, DateMention, PartialDate};
-use crate::lexicon::{contains_phrase, Lexicon, Term};
+use crate::lexicon::{Lexicon, Term};
 use crate::names;
 use crate::recognise::{DocRecogniser, Span, Tokens};
 
@@ -93,7 +93,7 @@ impl<'l> DocRelater<'l> {
             let w = t.word(i);
             if matches!(w, "," | ";" | ":" | "\u{2013}" | "\u{2014}") {
                 c += 1;
-            } else if self.lex.cues.clause_openers.iter().any(|o| o.eq_ignore_ascii_case(w)) {
+            } else if self.lex.cue.clause_openers.at(&t.lower, i).is_some() {
                 c += 1;
             }
             out.push(c);
@@ -191,7 +191,7 @@ impl<'l> DocRelater<'l> {
     /// "…, the army spokesman said. Colonel X said …": a speaker introduced by name right after
     /// an unnamed one is that speaker. And remember this sentence's unnamed speaker.
     fn named_speaker(&mut self, doc: &mut DocAnalysis, t: &Tokens, top: &[&Span], si: usize) {
-        let speaks = |i: usize| self.lex.cues.speech_verbs.iter().any(|v| t.word(i).eq_ignore_ascii_case(v));
+        let speaks = |i: usize| self.lex.cue.speech_verbs.at(&t.lower, i).is_some();
         if let Some((unit, role)) = self.unnamed_speaker.take() {
             if let Some(p) = top.first().filter(|p| p.class == Class::Person && p.start <= 3 && speaks(p.end)) {
                 let first_mention = doc.mentions.iter().filter(|m| m.entity == p.entity).all(|m| m.sentence == si);
@@ -402,9 +402,8 @@ impl<'l> DocRelater<'l> {
     }
 
     fn visits(&mut self, doc: &mut DocAnalysis, rec: &mut DocRecogniser, t: &Tokens, top: &[&Span], dates: &[DateMention], clauses: &[usize], si: usize) {
-        let cues = &self.lex.cues;
-        let lower_sentence = t.span_text(0, t.len()).to_lowercase();
-        let has = |phrases: &[String]| phrases.iter().any(|p| contains_phrase(&lower_sentence, p));
+        let cue = &self.lex.cue;
+        let w = &t.lower[..];
 
         // 1. Triggers: "visit to C", "arrived in C", "visited C", "C hosted X".
         let mut trigger: Option<(usize, LocalId, Option<LocalId>, usize)> = None; // (token, visitor, destination, place span start)
@@ -414,14 +413,8 @@ impl<'l> DocRelater<'l> {
             let to = if p >= 1 && t.word(p - 1).eq_ignore_ascii_case("the") { p - 1 } else { p };
             let by_noun = to >= 2
                 && t.word(to - 1).eq_ignore_ascii_case("to")
-                && cues.visit_nouns.iter().any(|n| {
-                    let k = n.split_whitespace().count();
-                    to >= 1 + k && t.phrase_at(to - 1 - k, n) == Some(to - 1)
-                });
-            let by_verb = cues.travel_verbs.iter().any(|v| {
-                let k = v.split_whitespace().count();
-                p >= k && t.phrase_at(p - k, v) == Some(p)
-            });
+                && cue.visit_nouns.ends_at(w, to - 1);
+            let by_verb = cue.travel_verbs.ends_at(w, p);
             if !(by_noun || by_verb) {
                 continue;
             }
@@ -431,8 +424,7 @@ impl<'l> DocRelater<'l> {
                 let by = (place.end..t.len().min(place.end + 6)).find(|&k| t.word(k).eq_ignore_ascii_case("by"))?;
                 top.iter().find(|s| s.class == Class::Person && s.start == by + 1).map(|s| s.entity)
             }).or_else(|| {
-                let before = t.span_text(0, p).to_lowercase();
-                cues.person_pronouns.iter().any(|w| contains_phrase(&before, w)).then_some(self.last_subject).flatten()
+                cue.person_pronouns.find(w, 0, p).and(self.last_subject)
             });
             let visitor = match visitor {
                 Some(v) => v,
@@ -449,7 +441,7 @@ impl<'l> DocRelater<'l> {
         if trigger.is_none() {
             for c in top.iter().filter(|s| s.class == Class::Country) {
                 let after = c.end;
-                let hosted = cues.hosting_verbs.iter().any(|v| t.phrase_at(t.possessive(after).unwrap_or(after), v).is_some());
+                let hosted = cue.hosting_verbs.at(w, t.possessive(after).unwrap_or(after)).is_some();
                 if hosted {
                     if let Some(v) = top.iter().find(|s| s.class == Class::Person && s.start > c.end) {
                         trigger = Some((c.end, v.entity, Some(c.entity), c.start));
@@ -487,9 +479,9 @@ impl<'l> DocRelater<'l> {
             //    "the visitors", or who travelled with them.
             let visitor = self.frames[c].visitor;
             let names_visitor = top.iter().any(|s| s.entity == visitor);
-            let pronoun = self.last_subject == Some(visitor) && cues.person_pronouns.iter().any(|w| contains_phrase(&lower_sentence, w));
-            let other_person_first = top.iter().find(|s| s.class == Class::Person).is_some_and(|s| s.entity != visitor && s.start <= 2 && !has(&cues.delegation_cues));
-            if (names_visitor || (pronoun && !other_person_first) || has(&cues.visitor_groups) || has(&cues.visit_back_references) || has(&cues.delegation_cues)) && !other_person_first || names_visitor {
+            let pronoun = self.last_subject == Some(visitor) && cue.person_pronouns.any(w);
+            let other_person_first = top.iter().find(|s| s.class == Class::Person).is_some_and(|s| s.entity != visitor && s.start <= 2 && !cue.delegation_cues.any(w));
+            if (names_visitor || (pronoun && !other_person_first) || cue.visitor_groups.any(w) || cue.visit_back_references.any(w) || cue.delegation_cues.any(w)) && !other_person_first || names_visitor {
                 frame_index = Some(c);
             }
         }
@@ -500,16 +492,14 @@ impl<'l> DocRelater<'l> {
         // Hosts: the first person after a host cue ("met with", "counterpart", "held talks").
         let mut host_cue_ends: Vec<usize> = Vec::new();
         for i in 0..t.len() {
-            for cue in cues.host_cues.iter().map(String::as_str).chain(["held talks", "holds talks", "hold talks"]) {
-                if let Some(e) = t.phrase_at(i, cue) {
-                    host_cue_ends.push(e);
-                }
+            if let Some(e) = cue.host_cues.at(w, i) {
+                host_cue_ends.push(e);
             }
         }
-        let delegation_start = (0..t.len()).find(|&i| cues.delegation_cues.iter().any(|c| t.phrase_at(i, c).is_some()));
+        let delegation_start = cue.delegation_cues.find(w, 0, t.len());
         // "was received in Brasília by the Commander of …, Adm. X": a passive host after "by".
         for i in 0..t.len() {
-            if cues.hosting_verbs.iter().any(|v| t.phrase_at(i, v).is_some()) {
+            if cue.hosting_verbs.at(w, i).is_some() {
                 if let Some(by) = (i + 1..t.len().min(i + 6)).find(|&k| t.word(k).eq_ignore_ascii_case("by") && clauses[k] == clauses[i]) {
                     host_cue_ends.push(by + 1);
                 }
@@ -553,15 +543,12 @@ impl<'l> DocRelater<'l> {
 
         // Sites: bases and cities after a site cue, or right after "at", unless a blocker
         // ("home of", "headquartered at", "returned to") governs them.
-        let site_cue_ends: Vec<usize> = (0..t.len())
-            .flat_map(|i| {
-                cues.site_cues.iter().chain(&cues.hosting_verbs).filter_map(move |c| t.phrase_at(i, c))
-            })
-            .collect();
+        let site_cue_ends: Vec<usize> = (0..t.len()).filter_map(|i| cue.site_cues.at(w, i)).collect();
         for s in top.iter().filter(|s| matches!(s.class, Class::Base | Class::City)) {
-            let blocked = cues.site_blockers.iter().any(|b| {
-                let k = b.split_whitespace().count();
-                (0..=2).any(|gap| s.start >= k + gap && t.phrase_at(s.start - k - gap, b) == Some(s.start - gap) && (s.start - gap..s.start).all(|g| matches!(t.word(g).to_lowercase().as_str(), "the" | "its" | "their" | "a" | "in" | "at" | "to")))
+            let blocked = (0..=2).any(|gap| {
+                s.start >= gap
+                    && cue.site_blockers.ends_at(w, s.start - gap)
+                    && (s.start - gap..s.start).all(|g| matches!(w[g].as_str(), "the" | "its" | "their" | "a" | "in" | "at" | "to"))
             });
             if blocked {
                 continue;
@@ -606,19 +593,20 @@ impl<'l> DocRelater<'l> {
     /// nothing. The governing verb is the nearest cue before it in the same clause; a date in an
     /// opening adverbial ("In September 2022, Israel hosted …") looks to the next clause.
     fn governing_kind(&self, t: &Tokens, clauses: &[usize], at: usize, trigger: Option<usize>) -> Governor {
-        let cues = &self.lex.cues;
         let clause = clauses[at];
         let kind_at = |i: usize| -> Option<Governor> {
-            let starts = cues.start_verbs.iter().any(|v| t.phrase_at(i, v).is_some());
-            let ends = cues.end_verbs.iter().any(|v| t.phrase_at(i, v).is_some());
+            let cue = &self.lex.cue;
+            let w = &t.lower[..];
+            let starts = cue.start_verbs.at(w, i).is_some();
+            let ends = cue.end_verbs.at(w, i).is_some();
             // "concluded a three-day visit to India": the noun of a trip that ends.
-            let noun = cues.visit_nouns.iter().any(|v| t.phrase_at(i, v).is_some_and(|e| t.word(e).eq_ignore_ascii_case("to")));
-            let ended = noun && (i.saturating_sub(5)..i).any(|k| clauses[k] == clause && cues.end_verbs.iter().any(|v| t.phrase_at(k, v).is_some()));
+            let noun = cue.visit_nouns.at(w, i).is_some_and(|e| t.word(e).eq_ignore_ascii_case("to"));
+            let ended = noun && (i.saturating_sub(5)..i).any(|k| clauses[k] == clause && cue.end_verbs.at(w, k).is_some());
             if ended {
                 return Some(Governor::End);
             }
             let _ = trigger;
-            let trig = cues.travel_verbs.iter().any(|v| t.phrase_at(i, v).is_some());
+            let trig = cue.travel_verbs.at(w, i).is_some();
             if ends {
                 Some(Governor::End)
             } else if starts || noun || trig {
@@ -664,10 +652,9 @@ impl<'l> DocRelater<'l> {
     // ---- agreements --------------------------------------------------------------------------
 
     fn agreements(&mut self, doc: &mut DocAnalysis, t: &Tokens, top: &[&Span], dates: &[DateMention], clauses: &[usize], si: usize) {
-        let cues = &self.lex.cues;
         for a in top.iter().filter(|s| s.class == Class::Agreement) {
             let agreement = a.entity;
-            let sign_at = (0..t.len()).find(|&i| cues.sign_verbs.iter().any(|v| t.phrase_at(i, v).is_some()));
+            let sign_at = self.lex.cue.sign_verbs.find(&t.lower, 0, t.len());
             // Signatories: people before "signed", or "the two commanders" of the visit.
             if let Some(sv) = sign_at.filter(|&sv| sv < a.start) {
                 let signers: Vec<LocalId> = top
@@ -809,8 +796,8 @@ impl<'l> DocRelater<'l> {
             }
         }
         // "the two countries": the visitor's country and the country visited.
-        let text = t.span_text(0, t.len()).to_lowercase();
-        if ["the two countries", "the two nations", "the two states", "both countries"].iter().any(|p| contains_phrase(&text, p)) {
+        let two_countries = ["the two countries", "the two nations", "the two states", "both countries"];
+        if (0..t.len()).any(|i| two_countries.iter().any(|p| t.phrase_at(i, p).is_some())) {
             if let Some(c) = self.current {
                 let f = &self.frames[c];
                 let home = person_country(doc, f.visitor);
