@@ -200,7 +200,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     for &format in &options.formats {
         let bytes = match format {
             OutputFormat::Ttl => ttl.clone(),
-            OutputFormat::Trig => trig::to_trig(&kg)?,
+            OutputFormat::Trig => trig::to_trig(&kg, &triples)?,
             OutputFormat::Dot => dot::to_dot(&kg).into_bytes(),
             OutputFormat::Nt => turtle::serialize_triples(&triples, oxigraph::io::RdfFormat::NTriples)?,
             OutputFormat::Jsonld => turtle::serialize_triples(&triples, oxigraph::io::RdfFormat::JsonLd { profile: Default::default() })?,

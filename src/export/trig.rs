@@ -8,25 +8,22 @@
 //! SELECT ?doc WHERE { GRAPH ?g { ?x att:commands ?y } ?g dcterms:identifier ?doc }
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Literal as RdfLiteral, NamedNode, Quad, Term, Triple};
 
 use crate::error::{Error, Result};
-use crate::export::turtle::{date_literal, pred_iri, triples};
+use crate::export::turtle::{date_literal, pred_iri};
 use crate::graph::{KnowledgeGraph, Literal, NodeKind, StatementObject};
 use crate::names;
 use crate::vocab::{self, att, std_terms::*};
 
-/// Every quad of the dataset, sorted.
-pub fn quads(kg: &KnowledgeGraph) -> Vec<Quad> {
-    let all = triples(kg);
-    let mut by_subject: BTreeMap<String, Vec<&Triple>> = BTreeMap::new();
-    for t in &all {
-        by_subject.entry(t.subject.to_string()).or_default().push(t);
-    }
-    let mut out: Vec<Quad> = all.iter().map(|t| t.clone().in_graph(GraphName::DefaultGraph)).collect();
+/// Every quad of the dataset, in a deterministic order: the default graph (the sorted triples
+/// of `graph.ttl`), then each document's graph in file name order, its statements and evidence
+/// in the graph's order, then its mentions.
+pub fn quads(kg: &KnowledgeGraph, triples: &[Triple]) -> Vec<Quad> {
+    let mut out: Vec<Quad> = triples.iter().map(|t| t.clone().in_graph(GraphName::DefaultGraph)).collect();
     let doc_iri: BTreeMap<String, NamedNode> = kg
         .graph
         .node_weights()
@@ -35,6 +32,8 @@ pub fn quads(kg: &KnowledgeGraph) -> Vec<Quad> {
             _ => None,
         })
         .collect();
+    let mut per_doc: BTreeMap<&str, Vec<Quad>> = BTreeMap::new();
+    let mut seen: HashSet<(String, Triple)> = HashSet::new();
     let mut counters: BTreeMap<String, usize> = BTreeMap::new();
     for ((s, pred, object), evidence) in &kg.evidence {
         let subject = NamedNode::new_unchecked(kg.graph[*s].iri.clone());
@@ -45,13 +44,16 @@ pub fn quads(kg: &KnowledgeGraph) -> Vec<Quad> {
         };
         let statement = Triple::new(subject.clone(), pred_iri(*pred).into_owned(), object.clone());
         for ev in evidence {
-            let Some(graph) = doc_iri.get(&ev.document) else { continue };
+            let Some((doc, graph)) = doc_iri.get_key_value(&ev.document) else { continue };
             let g = GraphName::NamedNode(graph.clone());
-            out.push(statement.clone().in_graph(g.clone()));
+            let bucket = per_doc.entry(doc.as_str()).or_default();
+            if seen.insert((ev.document.clone(), statement.clone())) {
+                bucket.push(statement.clone().in_graph(g.clone()));
+            }
             let n = counters.entry(ev.document.clone()).or_insert(0);
             *n += 1;
             let e = NamedNode::new_unchecked(format!("{}evidence/{}-{}", vocab::ID, names::iri_segment(&ev.document), n));
-            let mut add = |p: oxigraph::model::NamedNodeRef<'_>, o: Term| out.push(Quad::new(e.clone(), p.into_owned(), o, g.clone()));
+            let mut add = |p: oxigraph::model::NamedNodeRef<'_>, o: Term| bucket.push(Quad::new(e.clone(), p.into_owned(), o, g.clone()));
             add(rdf::TYPE, att::EVIDENCE.into_owned().into());
             add(rdf::SUBJECT, subject.clone().into());
             add(rdf::PREDICATE, pred_iri(*pred).into_owned().into());
@@ -64,30 +66,38 @@ pub fn quads(kg: &KnowledgeGraph) -> Vec<Quad> {
         }
     }
     // Each document's mentions, in its own graph too.
+    let mut by_subject: HashMap<&str, Vec<&Triple>> = HashMap::new();
+    for t in triples {
+        if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = &t.subject {
+            by_subject.entry(n.as_str()).or_default().push(t);
+        }
+    }
     for m in kg.graph.node_indices() {
         if let NodeKind::Mention { document, .. } = &kg.graph[m].kind {
-            if let Some(graph) = doc_iri.get(document) {
+            if let Some((doc, graph)) = doc_iri.get_key_value(document) {
                 let g = GraphName::NamedNode(graph.clone());
-                for t in by_subject.get(&format!("<{}>", kg.graph[m].iri)).into_iter().flatten() {
-                    out.push((*t).clone().in_graph(g.clone()));
+                let bucket = per_doc.entry(doc.as_str()).or_default();
+                for t in by_subject.get(kg.graph[m].iri.as_str()).into_iter().flatten() {
+                    bucket.push((*t).clone().in_graph(g.clone()));
                 }
             }
         }
     }
-    out.sort_by_cached_key(|q| (q.graph_name.to_string(), q.subject.to_string(), q.predicate.as_str().to_owned(), q.object.to_string()));
-    out.dedup();
+    for (_, bucket) in per_doc {
+        out.extend(bucket);
+    }
     out
 }
 
 /// The dataset as TriG text.
-pub fn to_trig(kg: &KnowledgeGraph) -> Result<Vec<u8>> {
+pub fn to_trig(kg: &KnowledgeGraph, triples: &[Triple]) -> Result<Vec<u8>> {
     let rdf_err = |e: std::io::Error| Error::Rdf { message: e.to_string() };
     let mut serializer = RdfSerializer::from_format(RdfFormat::TriG);
     for (prefix, iri) in vocab::PREFIXES {
         serializer = serializer.with_prefix(*prefix, *iri).map_err(|e| Error::Rdf { message: e.to_string() })?;
     }
     let mut writer = serializer.for_writer(Vec::new());
-    for q in quads(kg) {
+    for q in quads(kg, triples) {
         writer.serialize_quad(&q).map_err(rdf_err)?;
     }
     writer.finish().map_err(rdf_err)
