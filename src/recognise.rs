@@ -455,9 +455,8 @@ impl<'l> DocRecogniser<'l> {
         };
         let mut parse = parse;
         let after = self.sub_unit(t, &mut parse);
-        let entity = self.org_entities(doc, t, si, &mut parse, spans, false, Some(after.1));
-        let _ = entity;
-        Some(after.0)
+        self.org_entities(doc, t, si, &mut parse, spans, false);
+        Some(after)
     }
 
     /// "the air force’s Training Authority": a sub-unit of the unit that the generic reference
@@ -490,7 +489,7 @@ impl<'l> DocRecogniser<'l> {
         });
         let parent = of_nation.or_else(|| candidates.last().copied())?;
         sub.start = i;
-        let id = self.org_entities(doc, t, si, &mut sub, spans, false, None)?;
+        let id = self.org_entities(doc, t, si, &mut sub, spans, false)?;
         if let Identity::Unit { parent: p, .. } = &mut doc.entities[id].identity {
             *p = Some(parent);
         }
@@ -522,7 +521,7 @@ impl<'l> DocRecogniser<'l> {
             if self.lex.installation_heads[bh].position == HeadPosition::After {
                 let core = names::core_words(&self.lex.installation_heads[bh].phrase).join(" ");
                 let mut p = OrgParse { start: i, end: bend, class: Class::Base, countries: vec![], core, level: None, inner: None, inner_entity: None, tail: None };
-                let base = self.org_entities(doc, t, si, &mut p, spans, false, None)?;
+                let base = self.org_entities(doc, t, si, &mut p, spans, false)?;
                 if let Identity::Base { operator, .. } = &mut doc.entities[base].identity {
                     *operator = Some(unit);
                 }
@@ -538,20 +537,18 @@ impl<'l> DocRecogniser<'l> {
     }
 
     /// After a unit, a possessive and a sub-unit: "…'s training department". Returns the token
-    /// after everything read, and that token for context.
-    fn sub_unit(&self, t: &Tokens, parse: &mut OrgParse) -> (usize, usize) {
+    /// after everything read.
+    fn sub_unit(&self, t: &Tokens, parse: &mut OrgParse) -> usize {
         if parse.class != Class::Unit {
-            return (parse.end, parse.end);
+            return parse.end;
         }
-        let Some(after) = t.possessive(parse.end) else { return (parse.end, parse.end) };
+        let Some(after) = t.possessive(parse.end) else { return parse.end };
         if let Some(sub) = self.parse_org_after_possessive(t, after) {
             let outer = std::mem::replace(parse, sub);
-            let end = parse.end;
             parse.start = outer.start;
             parse.inner = Some(Box::new(outer));
-            return (end, end);
         }
-        (parse.end, parse.end)
+        parse.end
     }
 
     /// Modifiers and a head word: "Royal Moroccan Air Force", "Ben Guerir airbase",
@@ -835,15 +832,11 @@ impl<'l> DocRecogniser<'l> {
     }
 
     /// Create (or find) the entities of a parsed organisation phrase and their mentions.
-    #[allow(clippy::too_many_arguments)]
-    fn org_entities(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, p: &mut OrgParse, spans: &mut Vec<Span>, nested: bool, _after: Option<usize>) -> Option<LocalId> {
+    fn org_entities(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, p: &mut OrgParse, spans: &mut Vec<Span>, nested: bool) -> Option<LocalId> {
         // The inner unit first: the base's operator, or the sub-unit's parent.
         let mut inner_id = None;
         if let Some(inner) = p.inner.as_mut() {
-            inner_id = self.org_entities(doc, t, si, inner, spans, true, None);
-        }
-        if inner_id.is_none() && p.inner.is_none() && p.class == Class::Unit && p.start < p.end {
-            // A sub-unit after an acronym or a generic reference: "the HAF’s 114 Combat Wing".
+            inner_id = self.org_entities(doc, t, si, inner, spans, true);
         }
         for &(c, s, e) in &p.countries {
             let country = self.country_entity(doc, c);
@@ -1079,7 +1072,7 @@ impl<'l> DocRecogniser<'l> {
                 if let Some(mut sub) = self.parse_org_after_possessive(t, after) {
                     if sub.class == Class::Unit {
                         sub.start = spans.last().map_or(i, |s| s.start);
-                        if let Some(sub_id) = self.org_entities(doc, t, si, &mut sub, spans, false, None) {
+                        if let Some(sub_id) = self.org_entities(doc, t, si, &mut sub, spans, false) {
                             if let Identity::Unit { parent, .. } = &mut doc.entities[sub_id].identity {
                                 *parent = Some(id);
                             }

@@ -71,7 +71,7 @@ impl<'l> DocRelater<'l> {
         self.roles_and_membership(doc, rec, t, &top, si);
         self.named_speaker(doc, t, &top, si);
         self.nationality(doc, rec, t, spans, si);
-        self.installations(doc, rec, t, &top, si);
+        self.installations(doc, t, &top, si);
         self.visits(doc, rec, t, &top, &dates, &clauses, si);
         self.agreements(doc, t, &top, &dates, &clauses, si);
 
@@ -326,8 +326,7 @@ impl<'l> DocRelater<'l> {
 
     // ---- installations ---------------------------------------------------------------------
 
-    fn installations(&mut self, doc: &mut DocAnalysis, rec: &mut DocRecogniser, t: &Tokens, top: &[&Span], si: usize) {
-        let _ = rec;
+    fn installations(&mut self, doc: &mut DocAnalysis, t: &Tokens, top: &[&Span], si: usize) {
         for b in top.iter().filter(|s| s.class == Class::Base) {
             let mut j = b.end;
             // "BASE (alias) in CITY", "BASE in the western Peloponnese", "BASE in south-west France"
@@ -381,8 +380,6 @@ impl<'l> DocRelater<'l> {
         }
         // "UNIT, which is headquartered at BASE"
         for u in top.iter().filter(|s| s.class == Class::Unit) {
-            let rest = t.span_text(u.end.min(t.len().saturating_sub(1)), t.len());
-            let _ = rest;
             for phrase in ["which is headquartered at", "headquartered at", "which is based at", "based at"] {
                 let at = if t.word(u.end) == "," { u.end + 1 } else { u.end };
                 if let Some(after) = t.phrase_at(at, phrase) {
