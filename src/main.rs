@@ -27,6 +27,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().context("cannot start worker threads")?;
             }
             let options = attache::BuildOptions::new(paths, out)
+                .with_progress(!quiet)
                 .with_max_file_size(max_file_size)
                 .with_formats(formats.into_iter().map(Into::into));
             let report = attache::build(&options)?;

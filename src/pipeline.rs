@@ -61,11 +61,17 @@ pub struct BuildOptions {
     pub max_file_size: u64,
     /// Which files to write; each once, in [`OutputFormat`] order.
     pub formats: Vec<OutputFormat>,
+    /// Show a progress bar on stderr while documents are extracted (only when stderr is a terminal).
+    pub progress: bool,
 }
 
 impl BuildOptions {
     pub fn new(inputs: Vec<PathBuf>, out_dir: PathBuf) -> Self {
-        BuildOptions { inputs, out_dir, max_file_size: read::DEFAULT_MAX_FILE_SIZE, formats: OutputFormat::DEFAULT.to_vec() }
+        BuildOptions { inputs, out_dir, max_file_size: read::DEFAULT_MAX_FILE_SIZE, formats: OutputFormat::DEFAULT.to_vec(), progress: false }
+    }
+    pub fn with_progress(mut self, progress: bool) -> Self {
+        self.progress = progress;
+        self
     }
     pub fn with_max_file_size(mut self, bytes: u64) -> Self {
         self.max_file_size = bytes;
@@ -157,15 +163,34 @@ impl Extractor {
 
     /// Read, check and extract every document under `inputs`; the graph of them all.
     pub fn graph(&self, inputs: &[PathBuf], max_file_size: u64) -> Result<(KnowledgeGraph, usize, u64)> {
+        self.graph_with_progress(inputs, max_file_size, false)
+    }
+
+    /// [`Extractor::graph`], with a progress bar on stderr when `progress` is asked for and
+    /// stderr is a terminal (indicatif hides it otherwise).
+    pub fn graph_with_progress(&self, inputs: &[PathBuf], max_file_size: u64, progress: bool) -> Result<(KnowledgeGraph, usize, u64)> {
         let paths = read::find_documents(inputs)?;
+        let bar = if progress {
+            let bar = indicatif::ProgressBar::new(paths.len() as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} documents, {per_sec}, {eta} left") {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_prefix("extracting");
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
         let results: Vec<Result<(DocAnalysis, u64)>> = paths
             .par_iter()
             .map(|p| {
                 let doc = read::read_document(p, max_file_size)?;
                 let size = doc.text.len() as u64;
-                Ok((self.extract(&doc), size))
+                let analysis = self.extract(&doc);
+                bar.inc(1);
+                Ok((analysis, size))
             })
             .collect();
+        bar.finish_and_clear();
         let mut analyses = Vec::with_capacity(results.len());
         let mut bytes = 0;
         for r in results {
@@ -185,7 +210,7 @@ impl Extractor {
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let extractor = Extractor::builtin()?;
-    let (kg, documents, bytes) = extractor.graph(&options.inputs, options.max_file_size)?;
+    let (kg, documents, bytes) = extractor.graph_with_progress(&options.inputs, options.max_file_size, options.progress)?;
     let triples = turtle::triples(&kg);
     let ttl = turtle::serialize_triples(&triples, oxigraph::io::RdfFormat::Turtle)?;
     let ttl_path = options.out_dir.join(OutputFormat::Ttl.file_name());

@@ -91,6 +91,15 @@ fn quiet_prints_nothing_and_still_writes() {
 }
 
 #[test]
+fn progress_bar_stays_off_when_stderr_is_not_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let output = attache().arg("build").arg(seeds()).arg("--out").arg(tmp.path().join("out")).output().unwrap();
+    assert!(output.status.success());
+    assert!(output.stderr.is_empty(), "a piped build wrote on stderr: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("2 documents"));
+}
+
+#[test]
 fn help_and_build_help_succeed_and_build_help_mentions_every_flag() {
     for args in [&["--help"][..], &["build", "--help"][..], &["help", "build"][..], &["build", "-h"][..]] {
         let output = attache().args(args).output().unwrap();
