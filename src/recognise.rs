@@ -124,6 +124,15 @@ impl<'a> Tokens<'a> {
         }
         j
     }
+    /// The countries the sentence names, by name or demonym, in order.
+    pub fn nations(&self) -> Vec<usize> {
+        (0..self.len())
+            .filter_map(|k| match self.term(k, |x| matches!(x, Term::Demonym(_) | Term::Country(_))) {
+                Some((_, Term::Demonym(c) | Term::Country(c))) => Some(c),
+                _ => None,
+            })
+            .collect()
+    }
     pub fn span_text(&self, start: usize, end: usize) -> &'a str {
         &self.text[self.toks[start].start..self.toks[end - 1].end]
     }
@@ -473,17 +482,8 @@ impl<'l> DocRecogniser<'l> {
             return None;
         }
         let head = names::core_words(&self.lex.unit_heads[h].phrase).join(" ");
-        let candidates: Vec<LocalId> = self
-            .last_by_head
-            .get(&head)
-            .map(|v| v.iter().copied().filter(|&u| matches!(doc.entities[u].identity, Identity::Unit { parent: None, .. })).collect())
-            .unwrap_or_default();
-        let nations: Vec<usize> = (0..t.len())
-            .filter_map(|k| match t.term(k, |x| matches!(x, Term::Demonym(_) | Term::Country(_))) {
-                Some((_, Term::Demonym(c) | Term::Country(c))) => Some(c),
-                _ => None,
-            })
-            .collect();
+        let candidates = self.top_units_with_head(doc, &head);
+        let nations = t.nations();
         let of_nation = candidates.iter().rev().copied().find(|&u| {
             doc.entity_objects(u, Pred::Country).iter().any(|c| matches!(doc.entities[*c].identity, Identity::Country(k) if nations.contains(&k)))
         });
@@ -1198,10 +1198,13 @@ impl<'l> DocRecogniser<'l> {
         Some(name.end)
     }
 
-    /// The document's units whose head matches the generic reference `head` ("air force"),
-    /// most recent last.
-    pub fn units_with_head(&self, head: &str) -> &[LocalId] {
-        self.last_by_head.get(head).map_or(&[], |v| &v[..])
+    /// The document's top-level units (no parent) whose name ends in `head` ("air force"), most
+    /// recently named last: what a generic "the air force" can refer to.
+    pub fn top_units_with_head(&self, doc: &DocAnalysis, head: &str) -> Vec<LocalId> {
+        self.last_by_head
+            .get(head)
+            .map(|v| v.iter().copied().filter(|&u| matches!(doc.entities[u].identity, Identity::Unit { parent: None, .. })).collect())
+            .unwrap_or_default()
     }
 }
 

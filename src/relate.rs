@@ -33,6 +33,13 @@ struct Frame {
     hosts: Vec<LocalId>,
 }
 
+impl Frame {
+    /// The earliest start date told so far: what "the first day" of the visit is.
+    fn earliest_date(&self) -> Option<PartialDate> {
+        self.dates.iter().map(|x| x.0).min()
+    }
+}
+
 /// The relation rules' memory of one document.
 pub struct DocRelater<'l> {
     lex: &'l Lexicon,
@@ -253,14 +260,9 @@ impl<'l> DocRelater<'l> {
             return None;
         }
         let head = names::core_words(&self.lex.unit_heads[h].phrase).join(" ");
-        let candidates: Vec<LocalId> = rec.units_with_head(&head).iter().copied().filter(|&u| matches!(doc.entities[u].identity, Identity::Unit { parent: None, .. })).collect();
+        let candidates = rec.top_units_with_head(doc, &head);
         let own = person_country(doc, person);
-        let nations: Vec<LocalId> = (0..t.len())
-            .filter_map(|k| match t.term(k, |x| matches!(x, Term::Demonym(_) | Term::Country(_))) {
-                Some((_, Term::Demonym(c) | Term::Country(c))) => doc.entities.iter().position(|e| e.identity == Identity::Country(c)),
-                _ => None,
-            })
-            .collect();
+        let nations: Vec<LocalId> = t.nations().into_iter().filter_map(|c| doc.entities.iter().position(|e| e.identity == Identity::Country(c))).collect();
         let of = |c: LocalId| candidates.iter().rev().copied().find(|&u| doc.entity_objects(u, Pred::Country).contains(&c));
         let unit = own.and_then(of).or_else(|| nations.iter().find_map(|&c| of(c))).or_else(|| candidates.last().copied())?;
         self.link_unit(doc, person, role, unit, si, "role-of-generic-unit");
@@ -568,7 +570,7 @@ impl<'l> DocRelater<'l> {
 
         // Dates: those governed by the trigger or a verb of arrival, not of leaving.
         for d in dates.iter().filter(|d| !d.blocked) {
-            let value = if d.first_day { self.frames[fi].dates.iter().map(|x| x.0).min() } else { d.value };
+            let value = if d.first_day { self.frames[fi].earliest_date() } else { d.value };
             let Some(value) = value else { continue };
             let Some(dt) = t.toks.iter().position(|x| x.start >= d.start) else { continue };
             if self.governing_kind(t, clauses, dt, trigger.map(|x| x.0)) == Governor::Start {
@@ -721,7 +723,7 @@ impl<'l> DocRelater<'l> {
                 if !(same_clause || opening) {
                     continue;
                 }
-                let value = if d.first_day { self.current.and_then(|c| self.frames[c].dates.iter().map(|x| x.0).min()) } else { d.value };
+                let value = if d.first_day { self.current.and_then(|c| self.frames[c].earliest_date()) } else { d.value };
                 if let Some(v) = value {
                     doc.add_fact(agreement, Pred::Date, Object::Date(v), si, "agreement-date");
                 }
