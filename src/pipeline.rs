@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use oxigraph::io::RdfFormat;
 use rayon::prelude::*;
 
 use crate::analysis::{Class, DocAnalysis, SentenceText};
@@ -212,34 +213,50 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let extractor = Extractor::builtin()?;
     let (kg, documents, bytes) = extractor.graph_with_progress(&options.inputs, options.max_file_size, options.progress)?;
     let triples = turtle::triples(&kg);
-    let ttl = turtle::serialize_triples(&triples, oxigraph::io::RdfFormat::Turtle)?;
-    let ttl_path = options.out_dir.join(OutputFormat::Ttl.file_name());
-    let report = crate::validate::validate_turtle(&ttl, &ttl_path)?;
+    let report = crate::validate::Shapes::builtin()?.validate_triples(triples.iter());
     if !report.conforms() {
         return Err(crate::error::Error::NotConforming {
             shapes: crate::validate::BUILTIN_SHAPES_PATH.into(),
             violations: report.violations.iter().map(|v| v.to_string()).collect(),
         });
     }
-    let mut outputs = Vec::new();
-    for &format in &options.formats {
-        let bytes = match format {
-            OutputFormat::Ttl => ttl.clone(),
-            OutputFormat::Trig => trig::to_trig(&kg, &triples)?,
-            OutputFormat::Dot => dot::to_dot(&kg).into_bytes(),
-            OutputFormat::Nt => turtle::serialize_triples(&triples, oxigraph::io::RdfFormat::NTriples)?,
-            OutputFormat::Jsonld => turtle::serialize_triples(&triples, oxigraph::io::RdfFormat::JsonLd { profile: Default::default() })?,
-        };
-        outputs.push((options.out_dir.join(format.file_name()), bytes));
+    // Each file is streamed into its own temporary file, on its own thread; all are renamed
+    // into place once every one is complete.
+    let files: Vec<PathBuf> = options.formats.iter().map(|f| options.out_dir.join(f.file_name())).collect();
+    let staged: Vec<Result<export::Staged>> = options
+        .formats
+        .par_iter()
+        .zip(&files)
+        .map(|(&format, path)| {
+            let mut staged = export::Staged::default();
+            // Serialisers report a failed write as an RDF error; name the file it was for.
+            let to_write_error = |e: crate::error::Error| match e {
+                crate::error::Error::Rdf { message } => crate::error::Error::Write { path: path.clone(), source: std::io::Error::other(message) },
+                other => other,
+            };
+            staged.stage(path, |out| match format {
+                OutputFormat::Ttl => turtle::write_triples(&triples, RdfFormat::Turtle, out),
+                OutputFormat::Trig => trig::write_trig(&kg, &triples, out),
+                OutputFormat::Dot => out.write_all(dot::to_dot(&kg).as_bytes()).map_err(|e| crate::error::Error::Write { path: path.clone(), source: e }),
+                OutputFormat::Nt => turtle::write_triples(&triples, RdfFormat::NTriples, out),
+                OutputFormat::Jsonld => turtle::write_triples(&triples, RdfFormat::JsonLd { profile: Default::default() }, out),
+            }
+            .map_err(to_write_error))?;
+            Ok(staged)
+        })
+        .collect();
+    let mut all = export::Staged::default();
+    for s in staged {
+        all.extend(s?);
     }
-    export::write_all_atomically(&outputs)?;
+    all.commit()?;
     Ok(BuildReport {
         documents,
         bytes,
         entities: kg.class_counts(),
         relations: kg.relations().len(),
         triples: triples.len(),
-        files: outputs.into_iter().map(|(path, _)| path).collect(),
+        files,
         elapsed: started.elapsed(),
     })
 }

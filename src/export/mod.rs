@@ -15,32 +15,62 @@ use crate::error::{Error, Result};
 
 /// Write `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_all_atomically(&[(path.to_owned(), bytes.to_vec())])
+    let mut staged = Staged::default();
+    staged.stage(path, |out| out.write_all(bytes).map_err(|e| Error::Write { path: path.to_owned(), source: e }))?;
+    staged.commit()
 }
 
 /// Write every file to a temporary file beside it first, and rename them into place only when
-/// all are written: a failure leaves every old file as it was. The files get the permissions of
-/// the file they replace, or `rw-r--r--` when new.
+/// all are written: a failure leaves every old file as it was.
 pub fn write_all_atomically(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
-    let mut staged = Vec::with_capacity(files.len());
+    let mut staged = Staged::default();
     for (path, bytes) in files {
+        staged.stage(path, |out| out.write_all(bytes).map_err(|e| Error::Write { path: path.to_owned(), source: e }))?;
+    }
+    staged.commit()
+}
+
+/// Files written in full to temporary files beside their targets, waiting to be renamed into
+/// place together by [`Staged::commit`]. Dropped without a commit, it deletes them and leaves
+/// every old file as it was. Content is streamed to disk as it is produced, never held whole.
+#[derive(Default)]
+pub struct Staged {
+    files: Vec<(tempfile::NamedTempFile, PathBuf)>,
+}
+
+impl Staged {
+    /// Write one file's content, produced by `write`, to a temporary file beside `path`. The file
+    /// gets the permissions of the file it will replace, or `rw-r--r--` when new.
+    pub fn stage(&mut self, path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let err = |e: std::io::Error| Error::Write { path: path.to_owned(), source: e };
         std::fs::create_dir_all(dir).map_err(err)?;
-        let mut tmp = tempfile::Builder::new().prefix(".attache-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
-        tmp.write_all(bytes).map_err(err)?;
+        let tmp = tempfile::Builder::new().prefix(".attache-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp);
+        write(&mut out)?;
+        let tmp = out.into_inner().map_err(|e| err(e.into_error()))?;
         tmp.as_file().sync_all().map_err(err)?;
         let permissions = match std::fs::metadata(path) {
             Ok(old) => old.permissions(),
             Err(_) => default_permissions(tmp.as_file().metadata().map_err(err)?.permissions()),
         };
         tmp.as_file().set_permissions(permissions).map_err(err)?;
-        staged.push((tmp, path));
+        self.files.push((tmp, path.to_owned()));
+        Ok(())
     }
-    for (tmp, path) in staged {
-        tmp.persist(path).map_err(|e| Error::Write { path: path.to_owned(), source: e.error })?;
+
+    /// Add files staged elsewhere (say, on other threads), in order.
+    pub fn extend(&mut self, other: Staged) {
+        self.files.extend(other.files);
     }
-    Ok(())
+
+    /// Rename every staged file into place.
+    pub fn commit(self) -> Result<()> {
+        for (tmp, path) in self.files {
+            tmp.persist(&path).map_err(|e| Error::Write { path: path.clone(), source: e.error })?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(unix)]

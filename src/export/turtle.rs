@@ -3,7 +3,9 @@
 //! same bytes.
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{Literal as RdfLiteral, NamedNode, NamedNodeRef, Term, Triple};
+use std::collections::HashMap;
+
+use oxigraph::model::{Literal as RdfLiteral, NamedNode, NamedNodeRef, Term, TripleRef};
 
 use crate::analysis::{Class, Pred};
 use crate::error::{Error, Result};
@@ -61,13 +63,86 @@ fn rdf_xsd_date() -> NamedNodeRef<'static> {
     xsd::DATE
 }
 
+/// The triples of a graph, sorted by the N-Triples text of subject, predicate IRI and object
+/// text, without duplicates, each distinct term stored once.
+///
+/// Sorting owned triples by their text would build three strings per triple (and compare them
+/// again and again); here each distinct term is written out once to rank it, and the triples
+/// sort as triples of ranks.
+#[derive(Debug, Default)]
+pub struct SortedTriples {
+    /// Subjects and objects, in rank order.
+    terms: Vec<Term>,
+    /// Predicates, in rank order.
+    predicates: Vec<NamedNode>,
+    /// (subject, predicate, object) ranks, sorted.
+    triples: Vec<[u32; 3]>,
+    /// The rank of each graph node's IRI, by node index.
+    node_rank: Vec<u32>,
+}
+
+impl SortedTriples {
+    pub fn len(&self) -> usize {
+        self.triples.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.triples.is_empty()
+    }
+
+    /// Every triple, in order.
+    pub fn iter(&self) -> impl Iterator<Item = TripleRef<'_>> + '_ {
+        self.triples.iter().map(|t| self.triple(t))
+    }
+
+    /// The triples whose subject is graph node `n`, in order.
+    pub fn of_node(&self, n: petgraph::graph::NodeIndex) -> impl Iterator<Item = TripleRef<'_>> + '_ {
+        let rank = self.node_rank[n.index()];
+        let from = self.triples.partition_point(|t| t[0] < rank);
+        let to = self.triples.partition_point(|t| t[0] <= rank);
+        self.triples[from..to].iter().map(|t| self.triple(t))
+    }
+
+    fn triple(&self, &[s, p, o]: &[u32; 3]) -> TripleRef<'_> {
+        let subject = match &self.terms[s as usize] {
+            Term::NamedNode(n) => n.as_ref(),
+            // Subjects are graph nodes, always IRIs (see `triples`).
+            other => unreachable!("subject {other} is not an IRI"),
+        };
+        TripleRef::new(subject, self.predicates[p as usize].as_ref(), self.terms[o as usize].as_ref())
+    }
+}
+
 /// Every triple of the graph, sorted.
-pub fn triples(kg: &KnowledgeGraph) -> Vec<Triple> {
-    let mut out: Vec<Triple> = Vec::new();
-    let node = |i: petgraph::graph::NodeIndex| NamedNode::new_unchecked(kg.graph[i].iri.clone());
+pub fn triples(kg: &KnowledgeGraph) -> SortedTriples {
+    // Terms get provisional ids: graph node `i` is term `i`, other terms (literals, classes)
+    // follow in the order first met.
+    let node_count = kg.graph.node_count();
+    let mut terms: Vec<Term> = kg.graph.node_weights().map(|n| NamedNode::new_unchecked(n.iri.clone()).into()).collect();
+    let mut term_ids: HashMap<Term, u32> = HashMap::new();
+    let mut predicates: Vec<NamedNode> = Vec::new();
+    let mut predicate_ids: HashMap<NamedNode, u32> = HashMap::new();
+    let mut out: Vec<[u32; 3]> = Vec::new();
+    let mut predicate = |p: NamedNodeRef<'_>| -> u32 {
+        if let Some(&id) = predicate_ids.get(&p.into_owned()) {
+            return id;
+        }
+        let id = predicates.len() as u32;
+        predicates.push(p.into_owned());
+        predicate_ids.insert(p.into_owned(), id);
+        id
+    };
+    let mut term = |t: Term| -> u32 {
+        if let Some(&id) = term_ids.get(&t) {
+            return id;
+        }
+        let id = (node_count + term_ids.len()) as u32;
+        term_ids.insert(t, id);
+        id
+    };
     for i in kg.graph.node_indices() {
-        let s = node(i);
-        let mut add = |p: NamedNodeRef<'_>, o: Term| out.push(Triple::new(s.clone(), p.into_owned(), o));
+        let s = i.index() as u32;
+        let mut add = |p: NamedNodeRef<'_>, o: Term| out.push([s, predicate(p), term(o)]);
         match &kg.graph[i].kind {
             NodeKind::Entity { class, label, alt_labels, attributes, merge_reasons, .. } => {
                 add(rdf::TYPE, class_iri(*class).into_owned().into());
@@ -110,11 +185,39 @@ pub fn triples(kg: &KnowledgeGraph) -> Vec<Triple> {
             Edge::Denotes => att::DENOTES,
             Edge::InDocument => att::IN_DOCUMENT,
         };
-        out.push(Triple::new(node(s), p.into_owned(), node(o)));
+        out.push([s.index() as u32, predicate(p), o.index() as u32]);
     }
-    out.sort_by_cached_key(|t| (t.subject.to_string(), t.predicate.as_str().to_owned(), t.object.to_string()));
+    // Rank the terms by their N-Triples text and the predicates by their IRI.
+    let mut others: Vec<(Term, u32)> = term_ids.into_iter().collect();
+    others.sort_unstable_by_key(|(_, id)| *id);
+    terms.extend(others.into_iter().map(|(t, _)| t));
+    let term_rank = ranks(terms.len(), |i| terms[i].to_string());
+    let predicate_rank = ranks(predicates.len(), |i| predicates[i].as_str().to_owned());
+    for t in &mut out {
+        *t = [term_rank[t[0] as usize], predicate_rank[t[1] as usize], term_rank[t[2] as usize]];
+    }
+    out.sort_unstable();
     out.dedup();
-    out
+    let node_rank = term_rank[..node_count].to_vec();
+    SortedTriples { terms: permute(terms, &term_rank), predicates: permute(predicates, &predicate_rank), triples: out, node_rank }
+}
+
+/// The rank of each of `n` items in the order of `key` (ties cannot occur: the items are distinct).
+fn ranks(n: usize, key: impl Fn(usize) -> String) -> Vec<u32> {
+    let mut keyed: Vec<(String, usize)> = (0..n).map(|i| (key(i), i)).collect();
+    keyed.sort_unstable();
+    let mut rank = vec![0u32; n];
+    for (r, (_, i)) in keyed.into_iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    rank
+}
+
+/// `items` reordered so that item `i` lands at position `rank[i]`.
+fn permute<T>(items: Vec<T>, rank: &[u32]) -> Vec<T> {
+    let mut ranked: Vec<(u32, T)> = rank.iter().copied().zip(items).collect();
+    ranked.sort_unstable_by_key(|(r, _)| *r);
+    ranked.into_iter().map(|(_, item)| item).collect()
 }
 
 /// The graph as Turtle text.
@@ -128,15 +231,24 @@ pub fn serialize(kg: &KnowledgeGraph, format: RdfFormat) -> Result<Vec<u8>> {
 }
 
 /// Sorted triples (from [`triples`]) in any RDF syntax oxigraph writes.
-pub fn serialize_triples(triples: &[Triple], format: RdfFormat) -> Result<Vec<u8>> {
+pub fn serialize_triples(triples: &SortedTriples, format: RdfFormat) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write_triples(triples, format, &mut out)?;
+    Ok(out)
+}
+
+/// Write sorted triples (from [`triples`]) in any RDF syntax oxigraph writes, with the
+/// vocabulary's prefixes.
+pub fn write_triples(triples: &SortedTriples, format: RdfFormat, out: impl std::io::Write) -> Result<()> {
     let rdf_err = |e: std::io::Error| Error::Rdf { message: e.to_string() };
     let mut serializer = RdfSerializer::from_format(format);
     for (prefix, iri) in vocab::PREFIXES {
         serializer = serializer.with_prefix(*prefix, *iri).map_err(|e| Error::Rdf { message: e.to_string() })?;
     }
-    let mut writer = serializer.for_writer(Vec::new());
-    for t in triples {
+    let mut writer = serializer.for_writer(out);
+    for t in triples.iter() {
         writer.serialize_triple(t).map_err(rdf_err)?;
     }
-    writer.finish().map_err(rdf_err)
+    writer.finish().map_err(rdf_err)?;
+    Ok(())
 }
