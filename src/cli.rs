@@ -45,6 +45,9 @@ pub enum Command {
         /// Print nothing on success.
         #[arg(short, long)]
         quiet: bool,
+        /// Print how long each stage took (on stderr).
+        #[arg(long)]
+        timings: bool,
         /// Files to write: repeat the flag or give a comma list (e.g. --format ttl,nt,jsonld).
         /// nt and jsonld hold the same triples as ttl.
         #[arg(long = "format", value_name = "FMT", value_enum, value_delimiter = ',', default_values = ["ttl", "trig", "dot"])]

@@ -157,10 +157,15 @@ impl DateGrammar {
 
     /// Every date expression in `sentence` (whose first byte sits at `offset` in the document),
     /// resolved against `context`. The caller updates the context with [`DateGrammar::advance`].
-    pub fn find(&self, sentence: &str, offset: usize, context: &DateContext) -> Vec<DateMention> {
+    pub fn find<'g>(&'g self, sentence: &'g str, offset: usize, context: &DateContext) -> Vec<DateMention> {
         let mut taken: Vec<(usize, usize)> = Vec::new();
         let mut out: Vec<DateMention> = Vec::new();
         let free = |taken: &Vec<(usize, usize)>, s: usize, e: usize| taken.iter().all(|&(a, b)| e <= a || s >= b);
+        // Most patterns need a digit: skip them in sentences without one. (`\d` is any Unicode
+        // decimal digit, so a sentence with other than ASCII is always searched.) The regex
+        // engine's own prefilters already skip the others quickly.
+        let may_have_digits = !sentence.is_ascii() || sentence.bytes().any(|b| b.is_ascii_digit());
+        let scan = |re: &'g Regex, possible: bool| possible.then(|| re.captures_iter(sentence)).into_iter().flatten();
         // A stated number of years before or after the last year: "a year after that in November".
         let year_shift = self.years_offset.captures(sentence).and_then(|c| {
             let n = match &c["n"].to_lowercase()[..] {
@@ -186,19 +191,19 @@ impl DateGrammar {
             let blocked = self.blocked(sentence, s);
             out.push(DateMention { start: offset + s, end: offset + e, value, blocked, first_day: false });
         };
-        for c in self.iso.captures_iter(sentence) {
+        for c in scan(&self.iso, may_have_digits) {
             let whole = c.get(0).unwrap();
             let value = (|| {
                 Some(PartialDate::day(NaiveDate::from_ymd_opt(c["y"].parse().ok()?, c["m"].parse().ok()?, c["d"].parse().ok()?)?))
             })();
             push(&mut out, &mut taken, whole.start(), whole.end(), value);
         }
-        for c in self.day_month_year.captures_iter(sentence) {
+        for c in scan(&self.day_month_year, may_have_digits) {
             let whole = c.get(0).unwrap();
             let value = self.ymd(c["y"].parse().ok(), self.month_number(&c["month"]), c["d"].parse().ok());
             push(&mut out, &mut taken, whole.start(), whole.end(), value);
         }
-        for c in self.month_day_year.captures_iter(sentence) {
+        for c in scan(&self.month_day_year, may_have_digits) {
             let whole = c.get(0).unwrap();
             let (month, d, y) = match c.name("month") {
                 Some(m) => (m.as_str(), &c["d"], &c["y"]),
@@ -207,7 +212,7 @@ impl DateGrammar {
             let value = self.ymd(y.parse().ok(), self.month_number(month), d.parse().ok());
             push(&mut out, &mut taken, whole.start(), whole.end(), value);
         }
-        for c in self.month_year.captures_iter(sentence) {
+        for c in scan(&self.month_year, may_have_digits) {
             let whole = c.get(0).unwrap();
             let value = match (c["y"].parse::<i32>(), self.month_number(&c["month"])) {
                 (Ok(y), Some(m)) => Some(PartialDate::month(y, m)),
@@ -215,12 +220,12 @@ impl DateGrammar {
             };
             push(&mut out, &mut taken, whole.start(), whole.end(), value);
         }
-        for c in self.day_month.captures_iter(sentence) {
+        for c in scan(&self.day_month, may_have_digits) {
             let whole = c.get(0).unwrap();
             let value = self.ymd(implied_year, self.month_number(&c["month"]), c["d"].parse().ok());
             push(&mut out, &mut taken, whole.start(), whole.end(), value);
         }
-        for c in self.month_day.captures_iter(sentence) {
+        for c in scan(&self.month_day, may_have_digits) {
             let whole = c.get(0).unwrap();
             // "May 2" is a date, "May the" is not; a lone month word after a name is too weak.
             let value = self.ymd(implied_year, self.month_number(&c["month"]), c["d"].parse().ok());
@@ -234,7 +239,7 @@ impl DateGrammar {
             };
             push(&mut out, &mut taken, m.start(), m.end(), value);
         }
-        for c in self.year.captures_iter(sentence) {
+        for c in scan(&self.year, may_have_digits) {
             let y = c.name("y").unwrap();
             let year: i32 = y.as_str().parse().unwrap_or(0);
             // A year is part of a longer number or code ("2,020", "F-2020") when glued to one.

@@ -255,17 +255,25 @@ impl KnowledgeGraph {
 /// Each visit's composed label ("Tomer Bar's visit to Morocco") and IRI slug.
 fn visit_labels(r: &Resolved) -> BTreeMap<usize, (String, String)> {
     let mut out = BTreeMap::new();
+    // The facts about each visit, in fact order, so each visit reads only its own.
+    let mut facts_of: BTreeMap<usize, Vec<&crate::resolve::ResolvedFact>> = BTreeMap::new();
+    for f in &r.facts {
+        if r.entities[f.subject].class == Class::Visit {
+            facts_of.entry(f.subject).or_default().push(f);
+        }
+    }
     for (i, e) in r.entities.iter().enumerate() {
         if e.class != Class::Visit {
             continue;
         }
+        let facts: &[&crate::resolve::ResolvedFact] = facts_of.get(&i).map(Vec::as_slice).unwrap_or_default();
         let find = |p: Pred| {
-            r.facts.iter().filter(|f| f.subject == i && f.pred == p).find_map(|f| match f.object {
+            facts.iter().filter(|f| f.pred == p).find_map(|f| match f.object {
                 Value::Node(o) => Some(r.entities[o].label.clone()),
                 _ => None,
             })
         };
-        let date = r.facts.iter().filter(|f| f.subject == i && f.pred == Pred::Date).find_map(|f| match f.object {
+        let date = facts.iter().filter(|f| f.pred == Pred::Date).find_map(|f| match f.object {
             Value::Date(d) => Some(d.lexical()),
             _ => None,
         });

@@ -8,7 +8,8 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 use crate::error::Error;
@@ -172,16 +173,63 @@ pub struct Cues {
     pub membership_prepositions: Vec<String>,
 }
 
+/// The multiply-rotate hash of rustc (FxHash), for the word sets looked up once or more per
+/// token: their keys are the lexicon's own words, so SipHash's defence against crafted
+/// collisions buys nothing there, and it costs several times as much on short words.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordHasher {
+    hash: u64,
+}
+
+impl WordHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(eight));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut eight = [0u8; 8];
+            eight[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(eight));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// Hash maps and sets keyed by words, hashed with [`WordHasher`]. Nothing iterates over them in
+/// an order that reaches the output.
+pub type WordHash = BuildHasherDefault<WordHasher>;
+pub type WordSet = HashSet<String, WordHash>;
+pub type WordMap<V> = HashMap<String, V, WordHash>;
+
 /// A list of cue phrases compiled for matching on a sentence's lower-case words: phrases are
 /// found by their first word, so a sentence is scanned once per list, not once per phrase.
 #[derive(Debug, Clone, Default)]
 pub struct CueSet {
-    by_first: std::collections::HashMap<String, Vec<Vec<String>>>,
+    by_first: WordMap<Vec<Vec<String>>>,
 }
 
 impl CueSet {
     pub fn new(phrases: &[String]) -> Self {
-        let mut by_first: std::collections::HashMap<String, Vec<Vec<String>>> = std::collections::HashMap::new();
+        let mut by_first: WordMap<Vec<Vec<String>>> = WordMap::default();
         for p in phrases {
             let words: Vec<String> = p.split_whitespace().map(str::to_lowercase).collect();
             if let Some(first) = words.first() {
@@ -196,23 +244,25 @@ impl CueSet {
     }
 
     /// The end of the longest phrase starting at word `i` of `words` (lower-case).
-    pub fn at(&self, words: &[String], i: usize) -> Option<usize> {
-        let list = self.by_first.get(words.get(i)?)?;
-        list.iter().find(|p| words.len() >= i + p.len() && words[i..i + p.len()] == p[..]).map(|p| i + p.len())
+    pub fn at<W: AsRef<str>>(&self, words: &[W], i: usize) -> Option<usize> {
+        let list = self.by_first.get(words.get(i)?.as_ref())?;
+        list.iter()
+            .find(|p| words.len() >= i + p.len() && words[i..i + p.len()].iter().zip(p.iter()).all(|(w, x)| w.as_ref() == x))
+            .map(|p| i + p.len())
     }
 
     /// The first word in `from..to` where a phrase starts.
-    pub fn find(&self, words: &[String], from: usize, to: usize) -> Option<usize> {
+    pub fn find<W: AsRef<str>>(&self, words: &[W], from: usize, to: usize) -> Option<usize> {
         (from..to.min(words.len())).find(|&i| self.at(words, i).is_some())
     }
 
     /// Whether a phrase ends right before word `end`.
-    pub fn ends_at(&self, words: &[String], end: usize) -> bool {
+    pub fn ends_at<W: AsRef<str>>(&self, words: &[W], end: usize) -> bool {
         (end.saturating_sub(4)..end).any(|i| self.at(words, i) == Some(end))
     }
 
     /// Whether a phrase occurs anywhere in `words`.
-    pub fn any(&self, words: &[String]) -> bool {
+    pub fn any<W: AsRef<str>>(&self, words: &[W]) -> bool {
         self.find(words, 0, words.len()).is_some()
     }
 }
@@ -326,11 +376,15 @@ pub struct Lexicon {
     pub cue: CueSets,
     pub months: Vec<Vec<String>>,
     pub weekdays: Vec<String>,
-    pub function_words: HashSet<String>,
-    pub name_particles: HashSet<String>,
-    pub name_connectors: HashSet<String>,
+    pub function_words: WordSet,
+    pub name_particles: WordSet,
+    pub name_connectors: WordSet,
     pub abbreviations: Vec<String>,
     pub honorifics: Vec<String>,
+    /// The words that a dot after them leaves inside a sentence: each abbreviation and every
+    /// part of one after a dot ("Gen" of "Lt.Gen"), and the abbreviated forms of months and of
+    /// rank words ("Sept", "Lt"); see [`Lexicon::is_abbreviation`].
+    abbreviation_words: WordSet,
     patterns: Vec<String>,
     pattern_terms: Vec<Vec<Term>>,
     matcher: AhoCorasick,
@@ -436,7 +490,17 @@ impl Lexicon {
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .map_err(|e| Error::Lexicon { file: "lexicon".into(), message: e.to_string() })?;
-        let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect::<HashSet<_>>();
+        let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect::<WordSet>();
+        let mut abbreviation_words = WordSet::default();
+        for a in &function.abbreviations {
+            abbreviation_words.insert(a.clone());
+            abbreviation_words.extend(a.match_indices('.').map(|(dot, _)| a[dot + 1..].to_owned()));
+        }
+        let abbreviated = |form: &str| form.strip_suffix('.').map(str::to_owned);
+        abbreviation_words.extend(time.months.iter().flatten().filter_map(|m| abbreviated(m)));
+        abbreviation_words.extend(
+            ranks.rank.iter().flat_map(|r| r.variants.iter()).flat_map(|v| v.split_whitespace()).filter_map(abbreviated),
+        );
         Ok(Lexicon {
             countries: countries.country,
             ranks: ranks.rank,
@@ -455,6 +519,7 @@ impl Lexicon {
             name_connectors: lower(function.name_connectors),
             abbreviations: function.abbreviations,
             honorifics: function.honorifics,
+            abbreviation_words,
             patterns,
             pattern_terms,
             matcher,
@@ -467,8 +532,16 @@ impl Lexicon {
     /// Accents and typographic apostrophes do not matter ("Brasília" is "Brasilia", "l’Air" is
     /// "l'Air"); the offsets are those of `text`.
     pub fn find(&self, original: &str) -> Vec<LexMatch> {
-        let (folded, map) = fold_marks(original);
-        let text = folded.as_str();
+        // ASCII text folds to itself, offset for offset: no copy, no offset map.
+        let folded_text;
+        let offset_map;
+        let (text, map): (&str, Option<&[usize]>) = if original.is_ascii() {
+            (original, None)
+        } else {
+            (folded_text, offset_map) = fold_marks(original);
+            (folded_text.as_str(), Some(&offset_map[..]))
+        };
+        let map = |at: usize| map.map_or(at, |m| m[at]);
         let mut found: Vec<LexMatch> = Vec::new();
         for m in self.matcher.find_overlapping_iter(text) {
             let (start, end) = (m.start(), m.end());
@@ -477,7 +550,7 @@ impl Lexicon {
             }
             let pattern = &self.patterns[m.pattern().as_usize()];
             let surface = &text[start..end];
-            let (start, end) = (map[start], map[end]);
+            let (start, end) = (map(start), map(end));
             let exact = surface == pattern;
             let shouting = surface.chars().any(char::is_alphabetic)
                 && surface.chars().all(|c| !c.is_lowercase());
@@ -504,6 +577,12 @@ impl Lexicon {
             chosen.push(m);
         }
         chosen
+    }
+
+    /// Whether `word` (a word token, without its dot) is an abbreviation: an abbreviation of
+    /// the list, or its part after a dot, or an abbreviated month or rank word ("Sept.", "Lt.").
+    pub fn is_abbreviation(&self, word: &str) -> bool {
+        self.abbreviation_words.contains(word)
     }
 
     pub fn is_function_word(&self, word: &str) -> bool {
@@ -561,7 +640,7 @@ pub fn fold_marks(text: &str) -> (String, Vec<usize>) {
 }
 
 /// Whether a set of lower-case words holds `word`, without allocating for ASCII words.
-fn in_set(set: &HashSet<String>, word: &str) -> bool {
+fn in_set(set: &WordSet, word: &str) -> bool {
     if word.bytes().all(|b| !b.is_ascii_uppercase()) {
         return set.contains(word);
     }

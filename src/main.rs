@@ -22,7 +22,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Build { paths, out, max_file_size, threads, quiet, formats } => {
+        Command::Build { paths, out, max_file_size, threads, quiet, timings, formats } => {
             if let Some(n) = threads {
                 rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().context("cannot start worker threads")?;
             }
@@ -31,6 +31,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .with_max_file_size(max_file_size)
                 .with_formats(formats.into_iter().map(Into::into));
             let report = attache::build(&options)?;
+            if timings {
+                for (stage, took) in &report.stages {
+                    eprintln!("{stage:>16} {:8.3} s", took.as_secs_f64());
+                }
+            }
             if !quiet {
                 let classes: Vec<String> = report.entities.iter().map(|(c, n)| format!("{n} {}", c.name())).collect();
                 println!(

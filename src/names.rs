@@ -12,6 +12,10 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Lower case, accents and marks removed, typographic apostrophes and dashes made plain.
 pub fn fold(text: &str) -> String {
+    // ASCII has no marks and decomposes to itself: only the letter case and "`" change.
+    if text.is_ascii() {
+        return text.bytes().map(|b| if b == b'`' { '\'' } else { char::from(b.to_ascii_lowercase()) }).collect();
+    }
     text.nfkd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .map(|c| match c {
@@ -80,38 +84,72 @@ pub fn words_match(a: &str, b: &str) -> bool {
     if ca == 1 || cb == 1 {
         return a.chars().next() == b.chars().next();
     }
-    skeleton(a) == skeleton(b) && edit_distance(a, b) <= 2.max(ca.max(cb) / 3)
+    let max_distance = 2.max(ca.max(cb) / 3);
+    // The edit distance is at least the difference in length: a cheap test before the skeletons.
+    if ca.abs_diff(cb) > max_distance {
+        return false;
+    }
+    skeleton(a) == skeleton(b) && edit_distance(a, b) <= max_distance
 }
 
 /// What survives transliteration of one folded name word.
 pub fn skeleton(word: &str) -> String {
-    let w = word
-        .replace("kh", "h")
-        .replace("ch", "h")
-        .replace("gh", "g")
-        .replace("ph", "f")
-        .replace("th", "t")
-        .replace("sh", "s")
-        .replace("ou", "u")
-        .replace('q', "k")
-        .replace('c', "k")
-        .replace('p', "b")
-        .replace('j', "g")
-        .replace('z', "s");
-    let mut out = String::new();
-    let mut chars = w.chars().peekable();
+    // Sounds that outlets write with two letters or one, replaced in this order: a replacement
+    // can make a pair that a later one reads ("ckh" → "ch" → "h").
+    const PAIRS: [([u8; 2], u8); 7] =
+        [(*b"kh", b'h'), (*b"ch", b'h'), (*b"gh", b'g'), (*b"ph", b'f'), (*b"th", b't'), (*b"sh", b's'), (*b"ou", b'u')];
+    // Every pattern is ASCII, so the replacements work on bytes and keep the text valid UTF-8;
+    // a short word is rewritten in place on the stack.
+    let mut stack = [0u8; 64];
+    let mut heap = Vec::new();
+    let bytes: &mut [u8] = if word.len() <= stack.len() {
+        stack[..word.len()].copy_from_slice(word.as_bytes());
+        &mut stack[..word.len()]
+    } else {
+        heap.extend_from_slice(word.as_bytes());
+        &mut heap
+    };
+    let mut len = bytes.len();
+    for (pair, one) in PAIRS {
+        // Non-overlapping, left to right, like `str::replace`; writes never pass reads.
+        let (mut read, mut write) = (0, 0);
+        while read < len {
+            if read + 1 < len && bytes[read] == pair[0] && bytes[read + 1] == pair[1] {
+                bytes[write] = one;
+                read += 2;
+            } else {
+                bytes[write] = bytes[read];
+                read += 1;
+            }
+            write += 1;
+        }
+        len = write;
+    }
+    for b in &mut bytes[..len] {
+        *b = match *b {
+            b'q' | b'c' => b'k',
+            b'p' => b'b',
+            b'j' => b'g',
+            b'z' => b's',
+            other => other,
+        };
+    }
+    let w = std::str::from_utf8(&bytes[..len]).unwrap_or_default();
+    let mut out = String::with_capacity(len);
+    let mut last: Option<char> = None;
     let mut first = true;
-    while let Some(c) = chars.next() {
+    for c in w.chars() {
         let vowel = matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' | 'h') && !first;
         first = false;
         if vowel {
             continue;
         }
         let c = if matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y') { '_' } else { c };
-        if out.ends_with(c) {
+        if last == Some(c) {
             continue;
         }
         out.push(c);
+        last = Some(c);
     }
     out
 }
@@ -142,11 +180,16 @@ pub fn person_names_match(a: &[String], b: &[String]) -> bool {
 
 /// Whether a single word (a surname used alone) names the person with these name words.
 pub fn surname_matches(word: &str, person: &[String]) -> bool {
-    let w = name_words(word);
-    if w.len() != 1 {
+    surname_words_match(&name_words(word), person)
+}
+
+/// [`surname_matches`] for a word already split by [`name_words`], so that a caller testing one
+/// word against many people folds it once.
+pub fn surname_words_match(word: &[String], person: &[String]) -> bool {
+    if word.len() != 1 {
         return false;
     }
-    person.last().is_some_and(|last| last.chars().count() > 1 && words_match(&w[0], last))
+    person.last().is_some_and(|last| last.chars().count() > 1 && words_match(&word[0], last))
 }
 
 /// A lower-case ASCII slug for an IRI path segment; never empty.

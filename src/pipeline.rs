@@ -98,6 +98,8 @@ pub struct BuildReport {
     pub triples: usize,
     pub files: Vec<PathBuf>,
     pub elapsed: Duration,
+    /// How long each stage took, in order.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// The lexicon and the date grammar, built once and shared by every document.
@@ -170,6 +172,16 @@ impl Extractor {
     /// [`Extractor::graph`], with a progress bar on stderr when `progress` is asked for and
     /// stderr is a terminal (indicatif hides it otherwise).
     pub fn graph_with_progress(&self, inputs: &[PathBuf], max_file_size: u64, progress: bool) -> Result<(KnowledgeGraph, usize, u64)> {
+        self.graph_timed(inputs, max_file_size, progress, &mut Vec::new())
+    }
+
+    /// [`Extractor::graph_with_progress`], adding how long each stage took to `stages`.
+    pub fn graph_timed(&self, inputs: &[PathBuf], max_file_size: u64, progress: bool, stages: &mut Vec<(&'static str, Duration)>) -> Result<(KnowledgeGraph, usize, u64)> {
+        let mut clock = Instant::now();
+        let mut lap = |stages: &mut Vec<(&'static str, Duration)>, name: &'static str| {
+            stages.push((name, clock.elapsed()));
+            clock = Instant::now();
+        };
         let paths = read::find_documents(inputs)?;
         let bar = if progress {
             let bar = indicatif::ProgressBar::new(paths.len() as u64);
@@ -199,8 +211,12 @@ impl Extractor {
             bytes += size;
             analyses.push(a);
         }
+        lap(stages, "read and extract");
         let resolved = resolve::resolve(&analyses, &self.lexicon);
-        Ok((KnowledgeGraph::from_resolved(&resolved), analyses.len(), bytes))
+        lap(stages, "resolve");
+        let kg = KnowledgeGraph::from_resolved(&resolved);
+        lap(stages, "graph");
+        Ok((kg, analyses.len(), bytes))
     }
 }
 
@@ -211,9 +227,15 @@ impl Extractor {
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let extractor = Extractor::builtin()?;
-    let (kg, documents, bytes) = extractor.graph_with_progress(&options.inputs, options.max_file_size, options.progress)?;
+    let mut stages = vec![("load lexicons", started.elapsed())];
+    let (kg, documents, bytes) = extractor.graph_timed(&options.inputs, options.max_file_size, options.progress, &mut stages)?;
+    let mut clock = Instant::now();
     let triples = turtle::triples(&kg);
+    stages.push(("sort triples", clock.elapsed()));
+    clock = Instant::now();
     let report = crate::validate::Shapes::builtin()?.validate_triples(triples.iter());
+    stages.push(("validate", clock.elapsed()));
+    clock = Instant::now();
     if !report.conforms() {
         return Err(crate::error::Error::NotConforming {
             shapes: crate::validate::BUILTIN_SHAPES_PATH.into(),
@@ -250,6 +272,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         all.extend(s?);
     }
     all.commit()?;
+    stages.push(("write", clock.elapsed()));
     Ok(BuildReport {
         documents,
         bytes,
@@ -258,5 +281,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         triples: triples.len(),
         files,
         elapsed: started.elapsed(),
+        stages,
     })
 }

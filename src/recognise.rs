@@ -16,6 +16,7 @@
 //!   commander of …", "X Y from the ministry", "X Y said".
 //! Entities are local to the document here; [`crate::resolve`] merges them across documents.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::analysis::{Class, DocAnalysis, Identity, LocalEntity, LocalId, Mention, Object, Pred};
@@ -40,8 +41,8 @@ pub struct Tokens<'a> {
     pub toks: &'a [Token],
     /// For each token that starts a lexicon phrase: the token after the phrase, and its terms.
     pub lex: Vec<Option<(usize, Vec<Term>)>>,
-    /// Each token in lower case, for the cue lists.
-    pub lower: Vec<String>,
+    /// Each token in lower case, for the cue lists: borrowed from the text when it is already.
+    pub lower: Vec<Cow<'a, str>>,
 }
 
 impl<'a> Tokens<'a> {
@@ -54,7 +55,7 @@ impl<'a> Tokens<'a> {
             let Some(last) = toks[first..].iter().position(|t| t.end == e) else { continue };
             lex[first] = Some((first + last + 1, m.terms));
         }
-        let lower = toks.iter().map(|t| t.text(text).to_lowercase()).collect();
+        let lower = toks.iter().map(|t| lower_case(t.text(text))).collect();
         Tokens { text, toks, lex, lower }
     }
 
@@ -149,6 +150,18 @@ impl<'a> Tokens<'a> {
             j += 1;
         }
         Some(j)
+    }
+}
+
+/// `word` in lower case, borrowed when lower-casing would not change it (ASCII without
+/// capitals: most words of a text).
+fn lower_case(word: &str) -> Cow<'_, str> {
+    if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(word)
+    } else if word.is_ascii() {
+        Cow::Owned(word.to_ascii_lowercase())
+    } else {
+        Cow::Owned(word.to_lowercase())
     }
 }
 
@@ -389,7 +402,8 @@ impl<'l> DocRecogniser<'l> {
             .filter(|(_, e)| match &e.identity {
                 Identity::Person { words: known } => {
                     if words.len() == 1 {
-                        names::surname_matches(surface, known)
+                        // `words` is the surface's name words, as `surname_matches` would fold them.
+                        names::surname_words_match(&words, known)
                     } else {
                         *known == words || names::person_names_match(known, &words)
                     }
@@ -408,7 +422,8 @@ impl<'l> DocRecogniser<'l> {
     }
 
     fn is_known_surname(&self, doc: &DocAnalysis, word: &str) -> bool {
-        doc.entities.iter().any(|e| matches!(&e.identity, Identity::Person { words } if names::surname_matches(word, words)))
+        let word = names::name_words(word);
+        doc.entities.iter().any(|e| matches!(&e.identity, Identity::Person { words } if names::surname_words_match(&word, words)))
     }
 
     /// A full name where only a person can stand: after "counterpart,", before ", the <role>",
@@ -805,18 +820,18 @@ impl<'l> DocRecogniser<'l> {
                 // never before a nation ("Egyptian and Greek special forces") or after an
                 // acronym ("the IAF and the French Air and Space Force").
                 let plain_cap = |k: usize| t.is_cap(k) && t.terms(k).is_none() && !t.is_all_caps(k);
-                let lw = w.to_lowercase();
+                let lw: &str = &t.lower[j];
                 let connector = self.lex.is_name_connector(w)
                     && !first
                     && countries.is_empty()
                     && !t.is_all_caps(j - 1)
-                    && match lw.as_str() {
+                    && match lw {
                         "the" => t.word(j - 1).eq_ignore_ascii_case("of") && plain_cap(j + 1),
                         "and" => plain_cap(j + 1),
                         _ => plain_cap(j + 1) || (t.is_lower(j + 1) && self.lex.is_name_connector(t.word(j + 1)) && plain_cap(j + 2)),
                     };
                 if connector {
-                    core.push(w.to_lowercase());
+                    core.push(lw.to_owned());
                     j += 1;
                     continue;
                 }
@@ -1173,10 +1188,13 @@ impl<'l> DocRecogniser<'l> {
             return None;
         }
         let travel = ["flew to", "travelled to", "traveled to", "arrived in", "landed in", "arrives in", "flies to"];
-        let after_travel = travel.iter().any(|p| {
-            let n = p.split_whitespace().count();
-            i >= n && t.phrase_at(i - n, p) == Some(i)
-        });
+        // Every travel phrase ends in "to" or "in": test that before spelling out each phrase.
+        let after_travel = i >= 1
+            && (t.word(i - 1).eq_ignore_ascii_case("to") || t.word(i - 1).eq_ignore_ascii_case("in"))
+            && travel.iter().any(|p| {
+                let n = p.split_whitespace().count();
+                i >= n && t.phrase_at(i - n, p) == Some(i)
+            });
         // "… headquarters in Cholargos", "RAAF Base Tindal, near Katherine"
         let after_base = i >= 2
             && matches!(t.word(i - 1), "in" | "near")

@@ -547,7 +547,7 @@ impl<'l> DocRelater<'l> {
             let blocked = (0..=2).any(|gap| {
                 s.start >= gap
                     && cue.site_blockers.ends_at(w, s.start - gap)
-                    && (s.start - gap..s.start).all(|g| matches!(w[g].as_str(), "the" | "its" | "their" | "a" | "in" | "at" | "to"))
+                    && (s.start - gap..s.start).all(|g| matches!(w[g].as_ref(), "the" | "its" | "their" | "a" | "in" | "at" | "to"))
             });
             if blocked {
                 continue;

@@ -123,11 +123,7 @@ fn ends_sentence(text: &str, tokens: &[Token], i: usize, lexicon: &Lexicon) -> b
         if prev.kind == TokenKind::Word {
             // An initial ("J.") or an abbreviation ("Lt.", "No.", "Sept.").
             let is_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-            let is_abbrev = lexicon.abbreviations.iter().any(|a| a == word || a.ends_with(&format!(".{word}")))
-                || lexicon.months.iter().flatten().any(|m| m.strip_suffix('.') == Some(word))
-                || lexicon.ranks.iter().flat_map(|r| r.variants.iter()).any(|v| {
-                    v.split_whitespace().any(|part| part.strip_suffix('.') == Some(word))
-                });
+            let is_abbrev = lexicon.is_abbreviation(word);
             if is_initial || is_abbrev {
                 return false;
             }

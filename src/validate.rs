@@ -254,10 +254,14 @@ struct DataGraph<'a> {
     /// The properties the shapes read, numbered by position.
     properties: Vec<NamedNodeRef<'a>>,
     triples: Vec<(u32, u8, u32)>,
+    /// Where each term's triples (as subject) start in `triples`; one more entry at the end.
+    first_of: Vec<u32>,
     /// For each property, its subjects, each once.
     subjects_of: Vec<Vec<u32>>,
     /// For each class the shapes name, that class and its subclasses (`rdfs:subClassOf*`).
     subclasses: FxHashMap<NamedNodeRef<'a>, FxHashSet<u32>>,
+    /// For each class the shapes name, its SHACL instances, sorted.
+    instances: FxHashMap<NamedNodeRef<'a>, Vec<u32>>,
 }
 
 impl<'a> DataGraph<'a> {
@@ -273,8 +277,10 @@ impl<'a> DataGraph<'a> {
             term_ids: FxHashMap::default(),
             properties,
             triples: Vec::new(),
+            first_of: Vec::new(),
             subjects_of: Vec::new(),
             subclasses: FxHashMap::default(),
+            instances: FxHashMap::default(),
         };
         for t in triples {
             let Some(&p) = property_ids.get(&t.predicate) else { continue };
@@ -284,6 +290,13 @@ impl<'a> DataGraph<'a> {
         }
         data.triples.sort_unstable();
         data.triples.dedup();
+        data.first_of = vec![0; data.terms.len() + 1];
+        for &(s, _, _) in &data.triples {
+            data.first_of[s as usize + 1] += 1;
+        }
+        for i in 1..data.first_of.len() {
+            data.first_of[i] += data.first_of[i - 1];
+        }
         data.subjects_of = vec![Vec::new(); data.properties.len()];
         for (i, &(s, p, _)) in data.triples.iter().enumerate() {
             if i == 0 || data.triples[i - 1].0 != s || data.triples[i - 1].1 != p {
@@ -332,6 +345,17 @@ impl<'a> DataGraph<'a> {
             }
             data.subclasses.insert(class, closure);
         }
+        let typed = data.property(rdf::TYPE);
+        for (&class, closure) in &data.subclasses {
+            let mut members: Vec<u32> = data
+                .triples
+                .iter()
+                .filter(|&&(s, p, o)| Some(p) == typed && closure.contains(&o) && matches!(data.terms[s as usize], TermRef::NamedNode(_) | TermRef::BlankNode(_)))
+                .map(|&(s, _, _)| s)
+                .collect();
+            members.dedup();
+            data.instances.insert(class, members);
+        }
         data
     }
 
@@ -350,38 +374,25 @@ impl<'a> DataGraph<'a> {
 
     /// The values of `focus` for property `p` (one the shapes read).
     fn objects(&self, focus: u32, p: NamedNodeRef<'_>) -> impl Iterator<Item = u32> + '_ {
-        let run: &[(u32, u8, u32)] = match self.property(p) {
-            Some(p) => {
-                let from = self.triples.partition_point(|t| (t.0, t.1) < (focus, p));
-                let to = self.triples.partition_point(|t| (t.0, t.1) <= (focus, p));
-                &self.triples[from..to]
-            }
-            None => &[],
-        };
-        run.iter().map(|t| t.2)
+        let of_focus = &self.triples[self.first_of[focus as usize] as usize..self.first_of[focus as usize + 1] as usize];
+        let p = self.property(p);
+        of_focus.iter().filter(move |t| Some(t.1) == p).map(|t| t.2)
     }
 
     /// Whether `node` is a SHACL instance of `class`: typed with it or one of its subclasses.
     fn is_instance(&self, node: u32, class: &NamedNode) -> bool {
-        if !matches!(self.terms[node as usize], TermRef::NamedNode(_) | TermRef::BlankNode(_)) {
-            return false;
-        }
-        let Some(classes) = self.subclasses.get(&class.as_ref()) else { return false };
-        !classes.is_empty() && self.objects(node, rdf::TYPE).any(|t| classes.contains(&t))
+        self.instances.get(&class.as_ref()).is_some_and(|members| members.binary_search(&node).is_ok())
     }
 
     /// Every target of a shape, once each.
     fn focus_nodes(&self, targets: &[Target]) -> Vec<u32> {
         let mut out = Vec::new();
         for target in targets {
-            let candidates: &[u32] = match target {
-                Target::Class(_) => self.property(rdf::TYPE).map(|p| self.subjects_of[p as usize].as_slice()).unwrap_or_default(),
+            let nodes: &[u32] = match target {
+                Target::Class(c) => self.instances.get(&c.as_ref()).map(Vec::as_slice).unwrap_or_default(),
                 Target::SubjectsOf(p) => self.property(p.as_ref()).map(|p| self.subjects_of[p as usize].as_slice()).unwrap_or_default(),
             };
-            out.extend(candidates.iter().copied().filter(|&node| match target {
-                Target::Class(c) => self.is_instance(node, c),
-                Target::SubjectsOf(_) => true,
-            }));
+            out.extend_from_slice(nodes);
         }
         out.sort_unstable();
         out.dedup();
