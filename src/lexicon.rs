@@ -8,8 +8,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::Error;
@@ -173,52 +172,12 @@ pub struct Cues {
     pub membership_prepositions: Vec<String>,
 }
 
-/// The multiply-rotate hash of rustc (FxHash), for the word sets looked up once or more per
-/// token: their keys are the lexicon's own words, so SipHash's defence against crafted
-/// collisions buys nothing there, and it costs several times as much on short words.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct WordHasher {
-    hash: u64,
-}
-
-impl WordHasher {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
-    }
-}
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut eight = [0u8; 8];
-            eight.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(eight));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut eight = [0u8; 8];
-            eight[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(eight));
-        }
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-/// Hash maps and sets keyed by words, hashed with [`WordHasher`]. Nothing iterates over them in
-/// an order that reaches the output.
-pub type WordHash = BuildHasherDefault<WordHasher>;
-pub type WordSet = HashSet<String, WordHash>;
-pub type WordMap<V> = HashMap<String, V, WordHash>;
+/// Hash sets and maps keyed by words, for the lookups done once or more per token, hashed with
+/// rustc's FxHash (`rustc-hash`): the keys are the lexicon's own words, so SipHash's defence
+/// against crafted collisions buys nothing there, and it costs several times as much on short
+/// words. Nothing iterates over them in an order that reaches the output.
+pub type WordSet = rustc_hash::FxHashSet<String>;
+pub type WordMap<V> = rustc_hash::FxHashMap<String, V>;
 
 /// A list of cue phrases compiled for matching on a sentence's lower-case words: phrases are
 /// found by their first word, so a sentence is scanned once per list, not once per phrase.
