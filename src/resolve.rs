@@ -188,6 +188,39 @@ pub fn resolve(docs: &[DocAnalysis], lex: &Lexicon) -> Resolved {
     m.build()
 }
 
+/// The countries of each cluster, as roots, through one merge pass that unions clusters of one
+/// class while country clusters stay as they are: a union adds the two sets, so each cluster's
+/// facts are read once, not once per member (which made large clusters quadratic).
+#[derive(Default)]
+struct CountriesOf(HashMap<usize, BTreeSet<usize>>);
+
+impl CountriesOf {
+    fn get(&mut self, m: &mut Merger<'_>, x: usize) -> BTreeSet<usize> {
+        let root = m.uf.find(x);
+        if let Some(c) = self.0.get(&root) {
+            return c.clone();
+        }
+        let c = m.objects(root, Pred::Country);
+        self.0.insert(root, c.clone());
+        c
+    }
+
+    fn union(&mut self, m: &mut Merger<'_>, a: usize, b: usize, reason: String) {
+        let (ra, rb) = (m.uf.find(a), m.uf.find(b));
+        if ra == rb {
+            return m.union(a, b, reason);
+        }
+        let merged = match (self.0.remove(&ra), self.0.remove(&rb)) {
+            (Some(x), Some(y)) => Some(x.union(&y).copied().collect()),
+            _ => None,
+        };
+        m.union(a, b, reason);
+        if let Some(merged) = merged {
+            self.0.insert(m.uf.find(a), merged);
+        }
+    }
+}
+
 impl<'a> Merger<'a> {
     fn class(&self, x: usize) -> Class {
         let (d, l) = self.origin[x];
@@ -334,11 +367,16 @@ impl<'a> Merger<'a> {
             }
         }
         // A variant without one joins what it matches only when that is one nationality.
+        let mut partners_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &(a, b) in &matches {
+            partners_of.entry(a).or_default().push(b);
+            partners_of.entry(b).or_default().push(a);
+        }
         for r in 0..reps.len() {
             if !reps[r].1.is_empty() {
                 continue;
             }
-            let partners: Vec<usize> = matches.iter().filter_map(|&(a, b)| if a == r { Some(b) } else if b == r { Some(a) } else { None }).collect();
+            let partners: Vec<usize> = partners_of.get(&r).cloned().unwrap_or_default();
             let nations: BTreeSet<Vec<usize>> = partners.iter().filter(|&&p| !reps[p].1.is_empty()).map(|&p| reps[p].1.clone()).collect();
             if nations.len() <= 1 {
                 for p in partners {
@@ -353,26 +391,39 @@ impl<'a> Merger<'a> {
     fn infer(&mut self) {
         for _ in 0..6 {
             let mut added: Vec<FlatFact> = Vec::new();
-            let roots: BTreeSet<usize> = (0..self.origin.len()).map(|x| self.uf.find(x)).collect();
-            let country_of: BTreeMap<usize, BTreeSet<usize>> = roots.iter().map(|&r| (r, self.objects(r, Pred::Country))).collect();
+            // The countries of every cluster and the destinations of every visit, as roots, in
+            // one pass over the facts.
+            let mut country_of: HashMap<usize, BTreeSet<usize>> = HashMap::new();
+            let mut destination_of: HashMap<usize, BTreeSet<usize>> = HashMap::new();
+            for fi in 0..self.facts.len() {
+                let (s, pred, o) = match self.facts[fi] {
+                    FlatFact { s, pred: pred @ (Pred::Country | Pred::Destination), o: FlatObject::Node(o), .. } => (s, pred, o),
+                    _ => continue,
+                };
+                let (s, o) = (self.uf.find(s), self.uf.find(o));
+                match pred {
+                    Pred::Country => country_of.entry(s).or_default().insert(o),
+                    _ if self.class(s) == Class::Visit => destination_of.entry(s).or_default().insert(o),
+                    _ => false,
+                };
+            }
             let single = |r: usize| -> Option<usize> {
                 let c = country_of.get(&r)?;
                 (c.len() == 1).then(|| *c.iter().next().unwrap())
             };
-            let visit_roots: Vec<usize> = roots.iter().copied().filter(|&r| self.class(r) == Class::Visit).collect();
-            let destination_of: BTreeMap<usize, BTreeSet<usize>> = visit_roots.into_iter().map(|r| (r, self.objects(r, Pred::Destination))).collect();
-            let facts = self.facts.clone();
-            for f in &facts {
+            for fi in 0..self.facts.len() {
+                let f = &self.facts[fi];
                 let FlatObject::Node(o) = f.o else { continue };
-                let (s, o_root) = (self.uf.find(f.s), self.uf.find(o));
+                let (fs, pred, ev) = (f.s, f.pred, f.ev.clone());
+                let (s, o_root) = (self.uf.find(fs), self.uf.find(o));
                 let s_class = self.class(s);
                 let o_class = self.class(o_root);
                 let s_has = country_of.get(&s).is_some_and(|c| !c.is_empty());
                 let o_has = country_of.get(&o_root).is_some_and(|c| !c.is_empty());
                 let mut push = |subject: usize, country: usize, rule: &'static str| {
-                    added.push(FlatFact { s: subject, pred: Pred::Country, o: FlatObject::Node(country), ev: Evidence { rule, ..f.ev.clone() } });
+                    added.push(FlatFact { s: subject, pred: Pred::Country, o: FlatObject::Node(country), ev: Evidence { rule, ..ev.clone() } });
                 };
-                match (f.pred, s_class, o_class) {
+                match (pred, s_class, o_class) {
                     // A person serves their unit's country; a unit is its member's country's.
                     (Pred::Commands | Pred::MemberOf, Class::Person, Class::Unit) => {
                         if !s_has {
@@ -448,10 +499,10 @@ impl<'a> Merger<'a> {
         let mut keyed: BTreeMap<(Vec<usize>, String, Option<usize>), usize> = BTreeMap::new();
         let mut depth_sorted: Vec<(usize, usize)> = units.iter().map(|&u| (self.depth(u), u)).collect();
         depth_sorted.sort();
+        let mut countries_of = CountriesOf::default();
         for (_, u) in depth_sorted {
             let Identity::Unit { core, parent } = self.identity(u) else { continue };
-            let root = self.uf.find(u);
-            let countries: Vec<usize> = self.objects(root, Pred::Country).into_iter().collect();
+            let countries: Vec<usize> = countries_of.get(self, u).into_iter().collect();
             let (d, _) = self.origin[u];
             let parent_root = parent.map(|p| self.uf.find(self.offsets[d] + p));
             let name_key = if countries.is_empty() && parent_root.is_none() {
@@ -465,7 +516,7 @@ impl<'a> Merger<'a> {
             match keyed.get(&key) {
                 Some(&first) => {
                     let reason = format!("units with the same name core {:?}, country and parent unit", name_key);
-                    self.union(first, u, reason);
+                    countries_of.union(self, first, u, reason);
                 }
                 None => {
                     keyed.insert(key, u);
@@ -497,15 +548,15 @@ impl<'a> Merger<'a> {
             let op_root = operator.map(|p| self.uf.find(self.offsets[d] + p));
             keyed.entry((core.clone(), op_root)).or_default().push(b);
         }
+        let mut countries_of = CountriesOf::default();
         for ((core, _), members) in keyed {
             for i in 1..members.len() {
                 let (a, b) = (members[0], members[i]);
-                let (ra, rb) = (self.uf.find(a), self.uf.find(b));
-                let (ca, cb) = (self.objects(ra, Pred::Country), self.objects(rb, Pred::Country));
+                let (ca, cb) = (countries_of.get(self, a), countries_of.get(self, b));
                 if !ca.is_empty() && !cb.is_empty() && ca.is_disjoint(&cb) {
                     continue;
                 }
-                self.union(a, b, format!("installations with the same name {core:?} and operator"));
+                countries_of.union(self, a, b, format!("installations with the same name {core:?} and operator"));
             }
         }
     }
@@ -555,7 +606,7 @@ impl<'a> Merger<'a> {
     /// Merge the members of a block into as few clusters as compatible dates allow, comparing
     /// each member with the block's clusters so far (not with every other member).
     fn cluster_block(&mut self, members: &[usize], dates_required: bool, reason: &str) {
-        let mut clusters: Vec<(usize, Vec<PartialDate>, BTreeSet<usize>)> = Vec::new();
+        let mut clusters: Vec<(usize, BTreeSet<PartialDate>, BTreeSet<usize>)> = Vec::new();
         for &m in members {
             let dates = self.dates(m);
             if dates_required && dates.is_empty() {
@@ -574,7 +625,7 @@ impl<'a> Merger<'a> {
                     clusters[k].2.insert(doc);
                     clusters[k].0 = self.uf.find(first);
                 }
-                None => clusters.push((root, dates, BTreeSet::from([doc]))),
+                None => clusters.push((root, dates.into_iter().collect(), BTreeSet::from([doc]))),
             }
         }
     }
