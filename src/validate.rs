@@ -1,18 +1,20 @@
 //! Validate: check a graph against SHACL shapes (by default `ontology/shapes.ttl`, built in).
 //!
 //! This is a small validator for the subset of SHACL Core that `shapes.ttl` uses, not a full
-//! SHACL engine (the Rust engines tried did not build here; see the README). Each constraint of
-//! each shape is compiled to one SPARQL query over the data graph, evaluated by oxigraph:
+//! SHACL engine (the Rust engines tried did not build here; see the README). It evaluates the
+//! shapes natively over the data graph's triples: every term is numbered once, the triples the
+//! shapes read are sorted by (subject, property), so a focus node's values for a property are one
+//! contiguous run, and the SHACL instances of each class the shapes name are found once.
 //!
-//! | SHACL | compiled to |
+//! | SHACL | checked as |
 //! | --- | --- |
-//! | `sh:targetClass C` | `?focus rdf:type/rdfs:subClassOf* C` |
-//! | `sh:targetSubjectsOf P` | `?focus P ?any` |
-//! | `sh:minCount n`, `sh:maxCount n` | `GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < n)` (`> n`) |
-//! | `sh:class C` | `EXISTS { ?value rdf:type/rdfs:subClassOf* C }` |
-//! | `sh:datatype D` | `isLiteral(?value) && datatype(?value) = D`, and the lexical form checked against D |
-//! | `sh:or (…)` of shapes with one `sh:class` or `sh:datatype` each | one of the tests above per member |
-//! | `sh:lessThan Q` | `?focus Q ?other FILTER (!COALESCE(?value < ?other, false))` |
+//! | `sh:targetClass C` | every node typed `C` or a subclass of it (`rdf:type/rdfs:subClassOf*`) |
+//! | `sh:targetSubjectsOf P` | every subject of `P` |
+//! | `sh:minCount n`, `sh:maxCount n` | the number of distinct values of the path |
+//! | `sh:class C` | the value is an IRI or blank node typed `C` or a subclass of it |
+//! | `sh:datatype D` | the value is a literal of datatype `D` whose lexical form is valid for `D` |
+//! | `sh:or (…)` of shapes with one `sh:class` or `sh:datatype` each | one of the tests above passes |
+//! | `sh:lessThan Q` | SPARQL's `<` holds between the value and each value of `Q` (numbers, strings, booleans, dates); an incomparable pair is a violation |
 //!
 //! A shapes graph that uses any other `sh:` term is refused with an error naming it, so a shape
 //! is never silently ignored. Paths are single IRIs; results are Violations.
