@@ -233,7 +233,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let triples = turtle::triples(&kg);
     stages.push(("sort triples", clock.elapsed()));
     clock = Instant::now();
-    let report = crate::validate::Shapes::builtin()?.validate_triples(triples.iter());
+    let predicates: Vec<_> = triples.predicates().collect();
+    let report = crate::validate::Shapes::builtin()?.validate_numbered(triples.terms().collect(), &predicates, triples.numbered().iter().copied());
     stages.push(("validate", clock.elapsed()));
     clock = Instant::now();
     if !report.conforms() {

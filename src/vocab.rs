@@ -80,7 +80,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
 mod tests {
     use super::*;
     use oxigraph::io::{RdfFormat, RdfParser};
-    use oxigraph::model::{vocab::rdf, Subject, Term};
+    use oxigraph::model::{vocab::rdf, NamedOrBlankNode, Term};
     use std::collections::HashSet;
 
     /// Fails when the code uses an `att:` term that `ontology/attache.ttl` does not declare
@@ -94,7 +94,7 @@ mod tests {
         let mut commented = HashSet::new();
         for quad in RdfParser::from_format(RdfFormat::Turtle).for_reader(file) {
             let quad = quad.expect("ontology/attache.ttl is valid Turtle");
-            let Subject::NamedNode(s) = quad.subject else { continue };
+            let NamedOrBlankNode::NamedNode(s) = quad.subject else { continue };
             let p = quad.predicate.as_str();
             if quad.predicate.as_ref() == rdf::TYPE {
                 if let Term::NamedNode(o) = &quad.object {

@@ -5,7 +5,7 @@
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use std::collections::HashMap;
 
-use oxigraph::model::{Literal as RdfLiteral, NamedNode, NamedNodeRef, Term, TripleRef};
+use oxigraph::model::{Literal as RdfLiteral, NamedNode, NamedNodeRef, Term, TermRef, TripleRef};
 
 use crate::analysis::{Class, Pred};
 use crate::error::{Error, Result};
@@ -88,6 +88,22 @@ impl SortedTriples {
 
     pub fn is_empty(&self) -> bool {
         self.triples.is_empty()
+    }
+
+    /// Every subject and object term, by number.
+    pub fn terms(&self) -> impl Iterator<Item = TermRef<'_>> + '_ {
+        self.terms.iter().map(Term::as_ref)
+    }
+
+    /// Every predicate, by number.
+    pub fn predicates(&self) -> impl Iterator<Item = NamedNodeRef<'_>> + '_ {
+        self.predicates.iter().map(NamedNode::as_ref)
+    }
+
+    /// Every triple as `[subject, predicate, object]` numbers into [`SortedTriples::terms`] and
+    /// [`SortedTriples::predicates`], in order.
+    pub fn numbered(&self) -> &[[u32; 3]] {
+        &self.triples
     }
 
     /// Every triple, in order.
