@@ -149,19 +149,25 @@ impl KnowledgeGraph {
                 kg.graph.add_edge(node_of[i], docs[*d], Edge::DerivedFrom);
             }
         }
-        let mut mentions: BTreeMap<String, NodeIndex> = BTreeMap::new();
         let mut sorted_mentions: Vec<_> = r.mentions.iter().collect();
         sorted_mentions.sort_by(|a, b| (a.doc, a.start, a.end, &iris[a.entity]).cmp(&(b.doc, b.start, b.end, &iris[b.entity])));
+        // One node per span: spans that name several entities are consecutive in this order.
+        let mut last_span: Option<((usize, usize, usize), NodeIndex)> = None;
         for m in sorted_mentions {
-            let doc_name = &r.documents[m.doc].name;
-            let iri = format!("{}mention/{}-{}-{}", vocab::ID, names::iri_segment(doc_name), m.start, m.end);
-            let node = *mentions.entry(iri.clone()).or_insert_with(|| {
-                let sentence = r.documents[m.doc].sentences.get(m.sentence).map(|s| s.2.clone()).unwrap_or_default();
-                let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc_name.clone(), sentence };
-                let n = kg.graph.add_node(Node { iri, kind });
-                kg.graph.add_edge(n, docs[m.doc], Edge::InDocument);
-                n
-            });
+            let span = (m.doc, m.start, m.end);
+            let node = match last_span {
+                Some((last, node)) if last == span => node,
+                _ => {
+                    let doc_name = &r.documents[m.doc].name;
+                    let iri = format!("{}mention/{}-{}-{}", vocab::ID, names::iri_segment(doc_name), m.start, m.end);
+                    let sentence = r.documents[m.doc].sentences.get(m.sentence).map(|s| s.2.clone()).unwrap_or_default();
+                    let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc_name.clone(), sentence };
+                    let n = kg.graph.add_node(Node { iri, kind });
+                    kg.graph.add_edge(n, docs[m.doc], Edge::InDocument);
+                    last_span = Some((span, n));
+                    n
+                }
+            };
             if !kg.graph.edges_connecting(node, node_of[m.entity]).any(|e| *e.weight() == Edge::Denotes) {
                 kg.graph.add_edge(node, node_of[m.entity], Edge::Denotes);
             }
