@@ -207,7 +207,7 @@ pub fn triples(kg: &KnowledgeGraph) -> SortedTriples {
     let mut others: Vec<(Term, u32)> = term_ids.into_iter().collect();
     others.sort_unstable_by_key(|(_, id)| *id);
     terms.extend(others.into_iter().map(|(t, _)| t));
-    let term_rank = ranks(terms.len(), |i| terms[i].to_string());
+    let term_rank = term_ranks(&terms);
     let predicate_rank = ranks(predicates.len(), |i| predicates[i].as_str().to_owned());
     for t in &mut out {
         *t = [term_rank[t[0] as usize], predicate_rank[t[1] as usize], term_rank[t[2] as usize]];
@@ -216,6 +216,41 @@ pub fn triples(kg: &KnowledgeGraph) -> SortedTriples {
     out.dedup();
     let node_rank = term_rank[..node_count].to_vec();
     SortedTriples { terms: permute(terms, &term_rank), predicates: permute(predicates, &predicate_rank), triples: out, node_rank }
+}
+
+/// The rank of each term in the order of its N-Triples text (`<iri>`, `"literal"…`). IRIs, most
+/// of the terms, are compared in place; only the others are written out.
+fn term_ranks(terms: &[Term]) -> Vec<u32> {
+    let texts: Vec<Option<String>> = terms
+        .iter()
+        .map(|t| match t {
+            Term::NamedNode(_) => None,
+            other => Some(other.to_string()),
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..terms.len()).collect();
+    order.sort_unstable_by(|&a, &b| match (&terms[a], &terms[b], &texts[a], &texts[b]) {
+        (Term::NamedNode(x), Term::NamedNode(y), _, _) => cmp_bracketed_iris(x.as_str(), y.as_str()),
+        (Term::NamedNode(_), _, _, Some(t)) => b"<"[..].cmp(&t.as_bytes()[..1]),
+        (_, Term::NamedNode(_), Some(t), _) => t.as_bytes()[..1].cmp(&b"<"[..]),
+        (_, _, x, y) => x.cmp(y),
+    });
+    let mut rank = vec![0u32; terms.len()];
+    for (r, i) in order.into_iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    rank
+}
+
+/// `<a>` against `<b>` as text, without writing them out: where one IRI is a prefix of the
+/// other, the shorter one's closing `>` is what is compared.
+fn cmp_bracketed_iris(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len().min(b.len());
+    a[..n].cmp(&b[..n]).then_with(|| {
+        let next = |x: &[u8]| x.get(n).copied().unwrap_or(b'>');
+        next(a).cmp(&next(b)).then(a.len().cmp(&b.len()))
+    })
 }
 
 /// The rank of each of `n` items in the order of `key` (ties cannot occur: the items are distinct).
@@ -267,4 +302,35 @@ pub fn write_triples(triples: &SortedTriples, format: RdfFormat, out: impl std::
     }
     writer.finish().map_err(rdf_err)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iris_rank_as_their_bracketed_text() {
+        let iris = ["http://x/a", "http://x/a-2", "http://x/a/b", "http://x/ab", "http://x/a#c", "http://x/"];
+        for a in iris {
+            for b in iris {
+                assert_eq!(cmp_bracketed_iris(a, b), format!("<{a}>").cmp(&format!("<{b}>")), "{a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn terms_rank_as_their_n_triples_text() {
+        let terms: Vec<Term> = vec![
+            NamedNode::new_unchecked("http://x/a-2").into(),
+            RdfLiteral::new_simple_literal("b").into(),
+            NamedNode::new_unchecked("http://x/a").into(),
+            RdfLiteral::new_typed_literal("3", xsd::INTEGER).into(),
+            NamedNode::new_unchecked("http://x/a.b").into(),
+        ];
+        let rank = term_ranks(&terms);
+        let mut by_text: Vec<usize> = (0..terms.len()).collect();
+        by_text.sort_by_key(|&i| terms[i].to_string());
+        let expected: Vec<u32> = (0..terms.len()).map(|i| by_text.iter().position(|&j| j == i).unwrap() as u32).collect();
+        assert_eq!(rank, expected);
+    }
 }
