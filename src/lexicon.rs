@@ -179,51 +179,46 @@ pub struct Cues {
 pub type WordSet = rustc_hash::FxHashSet<String>;
 pub type WordMap<V> = rustc_hash::FxHashMap<String, V>;
 
-/// A list of cue phrases compiled for matching on a sentence's lower-case words: phrases are
-/// found by their first word, so a sentence is scanned once per list, not once per phrase.
-#[derive(Debug, Clone, Default)]
+/// One cue list of [`CueSets`]: which phrases start at each word of a sentence is worked out
+/// once per sentence for every list together ([`CueSets::scan`]); a list is then asked about
+/// that sentence's [`SentenceCues`], not its words.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct CueSet {
-    by_first: WordMap<Vec<Vec<String>>>,
+    /// The list's column in [`SentenceCues`].
+    slot: usize,
 }
 
 impl CueSet {
-    pub fn new(phrases: &[String]) -> Self {
-        let mut by_first: WordMap<Vec<Vec<String>>> = WordMap::default();
-        for p in phrases {
-            let words: Vec<String> = p.split_whitespace().map(str::to_lowercase).collect();
-            if let Some(first) = words.first() {
-                by_first.entry(first.clone()).or_default().push(words);
-            }
-        }
-        for list in by_first.values_mut() {
-            // Longest first, so that "met with" wins over "met".
-            list.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        }
-        CueSet { by_first }
-    }
-
-    /// The end of the longest phrase starting at word `i` of `words` (lower-case).
-    pub fn at<W: AsRef<str>>(&self, words: &[W], i: usize) -> Option<usize> {
-        let list = self.by_first.get(words.get(i)?.as_ref())?;
-        list.iter()
-            .find(|p| words.len() >= i + p.len() && words[i..i + p.len()].iter().zip(p.iter()).all(|(w, x)| w.as_ref() == x))
-            .map(|p| i + p.len())
+    /// The end of the longest phrase of the list starting at word `i`.
+    pub fn at(&self, cues: &SentenceCues, i: usize) -> Option<usize> {
+        let len = cues.lengths.get(i)?[self.slot];
+        (len > 0).then(|| i + usize::from(len))
     }
 
     /// The first word in `from..to` where a phrase starts.
-    pub fn find<W: AsRef<str>>(&self, words: &[W], from: usize, to: usize) -> Option<usize> {
-        (from..to.min(words.len())).find(|&i| self.at(words, i).is_some())
+    pub fn find(&self, cues: &SentenceCues, from: usize, to: usize) -> Option<usize> {
+        (from..to.min(cues.lengths.len())).find(|&i| cues.lengths[i][self.slot] > 0)
     }
 
-    /// Whether a phrase ends right before word `end`.
-    pub fn ends_at<W: AsRef<str>>(&self, words: &[W], end: usize) -> bool {
-        (end.saturating_sub(4)..end).any(|i| self.at(words, i) == Some(end))
+    /// Whether a phrase ends right before word `end` (one of at most four words).
+    pub fn ends_at(&self, cues: &SentenceCues, end: usize) -> bool {
+        (end.saturating_sub(4)..end).any(|i| self.at(cues, i) == Some(end))
     }
 
-    /// Whether a phrase occurs anywhere in `words`.
-    pub fn any<W: AsRef<str>>(&self, words: &[W]) -> bool {
-        self.find(words, 0, words.len()).is_some()
+    /// Whether a phrase occurs anywhere in the sentence.
+    pub fn any(&self, cues: &SentenceCues) -> bool {
+        cues.lengths.iter().any(|l| l[self.slot] > 0)
     }
+}
+
+/// How many cue lists [`CueSets`] has: the columns of [`SentenceCues`].
+const CUE_LISTS: usize = 15;
+
+/// For each word of a sentence and each cue list, the length in words of the longest phrase of
+/// the list that starts there (0 for none).
+#[derive(Debug, Clone, Default)]
+pub struct SentenceCues {
+    lengths: Vec<[u8; CUE_LISTS]>,
 }
 
 /// The cue lists of [`Cues`], compiled.
@@ -244,29 +239,80 @@ pub struct CueSets {
     pub visitor_groups: CueSet,
     pub visit_back_references: CueSet,
     pub speech_verbs: CueSet,
+    /// Every phrase of every list, by its first word (lower case): with the list's slot and the
+    /// phrase's words. One lookup per word of a sentence finds the phrases of all the lists.
+    by_first: WordMap<Vec<(usize, Vec<String>)>>,
 }
 
 impl CueSets {
     fn new(c: &Cues) -> Self {
         let mut host = c.host_cues.clone();
         host.extend(["held talks", "holds talks", "hold talks"].map(String::from));
-        CueSets {
-            visit_nouns: CueSet::new(&c.visit_nouns),
-            travel_verbs: CueSet::new(&c.travel_verbs),
-            start_verbs: CueSet::new(&c.start_verbs),
-            end_verbs: CueSet::new(&c.end_verbs),
-            hosting_verbs: CueSet::new(&c.hosting_verbs),
-            host_cues: CueSet::new(&host),
-            site_cues: CueSet::new(&c.site_cues.iter().chain(&c.hosting_verbs).cloned().collect::<Vec<_>>()),
-            site_blockers: CueSet::new(&c.site_blockers),
-            delegation_cues: CueSet::new(&c.delegation_cues),
-            sign_verbs: CueSet::new(&c.sign_verbs),
-            clause_openers: CueSet::new(&c.clause_openers),
-            person_pronouns: CueSet::new(&c.person_pronouns),
-            visitor_groups: CueSet::new(&c.visitor_groups),
-            visit_back_references: CueSet::new(&c.visit_back_references),
-            speech_verbs: CueSet::new(&c.speech_verbs),
+        let site: Vec<String> = c.site_cues.iter().chain(&c.hosting_verbs).cloned().collect();
+        let lists: [&[String]; CUE_LISTS] = [
+            &c.visit_nouns,
+            &c.travel_verbs,
+            &c.start_verbs,
+            &c.end_verbs,
+            &c.hosting_verbs,
+            &host,
+            &site,
+            &c.site_blockers,
+            &c.delegation_cues,
+            &c.sign_verbs,
+            &c.clause_openers,
+            &c.person_pronouns,
+            &c.visitor_groups,
+            &c.visit_back_references,
+            &c.speech_verbs,
+        ];
+        let mut by_first: WordMap<Vec<(usize, Vec<String>)>> = WordMap::default();
+        for (slot, phrases) in lists.iter().enumerate() {
+            for p in phrases.iter() {
+                let words: Vec<String> = p.split_whitespace().map(str::to_lowercase).collect();
+                // A phrase longer than a column can count would never be asked for.
+                if let Some(first) = words.first().filter(|_| words.len() <= usize::from(u8::MAX)) {
+                    by_first.entry(first.clone()).or_default().push((slot, words));
+                }
+            }
         }
+        let set = |slot: usize| CueSet { slot };
+        CueSets {
+            visit_nouns: set(0),
+            travel_verbs: set(1),
+            start_verbs: set(2),
+            end_verbs: set(3),
+            hosting_verbs: set(4),
+            host_cues: set(5),
+            site_cues: set(6),
+            site_blockers: set(7),
+            delegation_cues: set(8),
+            sign_verbs: set(9),
+            clause_openers: set(10),
+            person_pronouns: set(11),
+            visitor_groups: set(12),
+            visit_back_references: set(13),
+            speech_verbs: set(14),
+            by_first,
+        }
+    }
+
+    /// Which phrases of each list start at each of a sentence's `words` (lower case), the
+    /// longest of each list kept.
+    pub fn scan<W: AsRef<str>>(&self, words: &[W]) -> SentenceCues {
+        let mut lengths = vec![[0u8; CUE_LISTS]; words.len()];
+        for (i, word) in words.iter().enumerate() {
+            let Some(phrases) = self.by_first.get(word.as_ref()) else { continue };
+            for (slot, phrase) in phrases {
+                let fits = words.len() >= i + phrase.len()
+                    && words[i..i + phrase.len()].iter().zip(phrase).all(|(w, x)| w.as_ref() == x);
+                if fits {
+                    let len = &mut lengths[i][*slot];
+                    *len = (*len).max(phrase.len() as u8);
+                }
+            }
+        }
+        SentenceCues { lengths }
     }
 }
 
@@ -340,6 +386,13 @@ pub struct Lexicon {
     pub name_connectors: WordSet,
     pub abbreviations: Vec<String>,
     pub honorifics: Vec<String>,
+    /// The outlet, region and event words, exactly as written: capitalised words that are no
+    /// part of a personal name ("Reuters", "Gulf", "Summit").
+    name_blockers: WordSet,
+    /// The words for a company, ASCII lower-cased: a name after one is a company's.
+    company_words: WordSet,
+    /// [`Lexicon::honorifics`] as a set, for the test at every word.
+    honorific_set: WordSet,
     /// The words that a dot after them leaves inside a sentence: each abbreviation and every
     /// part of one after a dot ("Gen" of "Lt.Gen"), and the abbreviated forms of months and of
     /// rank words ("Sept", "Lt"); see [`Lexicon::is_abbreviation`].
@@ -460,6 +513,9 @@ impl Lexicon {
         abbreviation_words.extend(
             ranks.rank.iter().flat_map(|r| r.variants.iter()).flat_map(|v| v.split_whitespace()).filter_map(abbreviated),
         );
+        let name_blockers: WordSet =
+            non_entities.outlet_words.iter().chain(&non_entities.region_words).chain(&non_entities.event_words).cloned().collect();
+        let company_words: WordSet = non_entities.company_words.iter().map(|w| w.to_ascii_lowercase()).collect();
         Ok(Lexicon {
             countries: countries.country,
             ranks: ranks.rank,
@@ -477,7 +533,10 @@ impl Lexicon {
             name_particles: lower(function.name_particles),
             name_connectors: lower(function.name_connectors),
             abbreviations: function.abbreviations,
+            honorific_set: function.honorifics.iter().cloned().collect(),
             honorifics: function.honorifics,
+            name_blockers,
+            company_words,
             abbreviation_words,
             patterns,
             pattern_terms,
@@ -556,6 +615,21 @@ impl Lexicon {
         in_set(&self.name_connectors, word)
     }
 
+    /// Whether `word` is an outlet, region or event word (letter case as written).
+    pub fn is_name_blocker(&self, word: &str) -> bool {
+        self.name_blockers.contains(word)
+    }
+
+    /// Whether `word` is an honorific ("Dr"), letter case as written.
+    pub fn is_honorific(&self, word: &str) -> bool {
+        self.honorific_set.contains(word)
+    }
+
+    /// Whether `word` is a word for a company, ignoring ASCII letter case.
+    pub fn is_company_word(&self, word: &str) -> bool {
+        in_set_ascii_folded(&self.company_words, word)
+    }
+
     pub fn is_ignorable_modifier(&self, word: &str) -> bool {
         self.ignorable_modifiers.iter().any(|w| w.eq_ignore_ascii_case(word))
     }
@@ -603,14 +677,24 @@ fn in_set(set: &WordSet, word: &str) -> bool {
     if word.bytes().all(|b| !b.is_ascii_uppercase()) {
         return set.contains(word);
     }
-    if word.is_ascii() && word.len() <= 32 {
+    if word.is_ascii() {
+        return in_set_ascii_folded(set, word);
+    }
+    set.contains(&word.to_lowercase())
+}
+
+/// Whether a set of words holds `word` with its ASCII letters lower-cased, without allocating
+/// for short words.
+fn in_set_ascii_folded(set: &WordSet, word: &str) -> bool {
+    if word.len() <= 32 {
         let mut buf = [0u8; 32];
         let lower = &mut buf[..word.len()];
         lower.copy_from_slice(word.as_bytes());
+        // Only ASCII bytes change, so the bytes stay UTF-8.
         lower.make_ascii_lowercase();
         return set.contains(std::str::from_utf8(lower).unwrap_or(""));
     }
-    set.contains(&word.to_lowercase())
+    set.contains(&word.to_ascii_lowercase())
 }
 
 /// Whether a byte offset sits between a word character and a non-word character.

@@ -33,11 +33,16 @@ pub fn name_words(name: &str) -> Vec<String> {
     let folded = fold(name);
     let mut words = Vec::new();
     for raw in folded.split(|c: char| c.is_whitespace() || c == ',') {
-        let mut parts: Vec<&str> = raw.split('-').filter(|p| !p.is_empty()).collect();
-        while parts.len() > 1 && matches!(parts[0], "el" | "al" | "ul" | "ad" | "ar" | "as" | "at" | "az" | "an" | "ash") {
-            parts.remove(0);
-        }
-        let word: String = parts.join("").chars().filter(|c| c.is_alphanumeric()).collect();
+        let word: String = if raw.contains('-') {
+            let mut parts: Vec<&str> = raw.split('-').filter(|p| !p.is_empty()).collect();
+            while parts.len() > 1 && matches!(parts[0], "el" | "al" | "ul" | "ad" | "ar" | "as" | "at" | "az" | "an" | "ash") {
+                parts.remove(0);
+            }
+            parts.concat().chars().filter(|c| c.is_alphanumeric()).collect()
+        } else {
+            // No hyphen: the word is the one part, with no article to split off.
+            raw.chars().filter(|c| c.is_alphanumeric()).collect()
+        };
         // Articles and the patronymic "bin"/"ibn" are spelled out by some outlets, left out by others.
         if word.is_empty() || matches!(word.as_str(), "el" | "al" | "bin" | "ibn" | "ben" | "bint") {
             continue;
@@ -46,15 +51,15 @@ pub fn name_words(name: &str) -> Vec<String> {
     }
     // "Abdul Aziz" and "Abdulaziz" are one name: the "servant of" prefix joins the word after it.
     let mut joined: Vec<String> = Vec::with_capacity(words.len());
-    let mut i = 0;
-    while i < words.len() {
-        if matches!(words[i].as_str(), "abdul" | "abdel" | "abdol" | "abdoul") && i + 1 < words.len() {
-            joined.push(format!("{}{}", words[i], words[i + 1]));
-            i += 2;
-        } else {
-            joined.push(words[i].clone());
-            i += 1;
+    let mut rest = words.into_iter();
+    while let Some(word) = rest.next() {
+        if matches!(word.as_str(), "abdul" | "abdel" | "abdol" | "abdoul") {
+            if let Some(next) = rest.next() {
+                joined.push(word + &next);
+                continue;
+            }
         }
+        joined.push(word);
     }
     joined
 }
@@ -89,28 +94,50 @@ pub fn words_match(a: &str, b: &str) -> bool {
     if ca.abs_diff(cb) > max_distance {
         return false;
     }
-    skeleton(a) == skeleton(b) && edit_distance(a, b) <= max_distance
+    same_skeleton(a, b) && edit_distance(a, b) <= max_distance
 }
 
 /// What survives transliteration of one folded name word.
 pub fn skeleton(word: &str) -> String {
+    let mut stack = [0u8; 64];
+    let mut heap = Vec::new();
+    skeleton_in(word, &mut stack, &mut heap).to_owned()
+}
+
+/// Whether two folded name words have the same [`skeleton`], without allocating for short words.
+fn same_skeleton(a: &str, b: &str) -> bool {
+    let (mut stack_a, mut stack_b) = ([0u8; 64], [0u8; 64]);
+    let (mut heap_a, mut heap_b) = (Vec::new(), Vec::new());
+    skeleton_in(a, &mut stack_a, &mut heap_a) == skeleton_in(b, &mut stack_b, &mut heap_b)
+}
+
+/// [`skeleton`], worked out in `stack` when the word fits, else in `heap`.
+fn skeleton_in<'b>(word: &str, stack: &'b mut [u8; 64], heap: &'b mut Vec<u8>) -> &'b str {
     // Sounds that outlets write with two letters or one, replaced in this order: a replacement
     // can make a pair that a later one reads ("ckh" → "ch" → "h").
     const PAIRS: [([u8; 2], u8); 7] =
         [(*b"kh", b'h'), (*b"ch", b'h'), (*b"gh", b'g'), (*b"ph", b'f'), (*b"th", b't'), (*b"sh", b's'), (*b"ou", b'u')];
     // Every pattern is ASCII, so the replacements work on bytes and keep the text valid UTF-8;
     // a short word is rewritten in place on the stack.
-    let mut stack = [0u8; 64];
-    let mut heap = Vec::new();
     let bytes: &mut [u8] = if word.len() <= stack.len() {
         stack[..word.len()].copy_from_slice(word.as_bytes());
         &mut stack[..word.len()]
     } else {
         heap.extend_from_slice(word.as_bytes());
-        &mut heap
+        &mut heap[..]
     };
     let mut len = bytes.len();
+    // The ASCII bytes that may be in the word: a pair neither of whose letters is there needs
+    // no pass (a replacement adds its letter).
+    let mut present = [false; 128];
+    for &b in bytes.iter() {
+        present[usize::from(b & 0x7F)] = true;
+    }
     for (pair, one) in PAIRS {
+        if !(present[usize::from(pair[0])] && present[usize::from(pair[1])]) {
+            continue;
+        }
+        present[usize::from(one)] = true;
         // Non-overlapping, left to right, like `str::replace`; writes never pass reads.
         let (mut read, mut write) = (0, 0);
         while read < len {
@@ -134,24 +161,42 @@ pub fn skeleton(word: &str) -> String {
             other => other,
         };
     }
-    let w = std::str::from_utf8(&bytes[..len]).unwrap_or_default();
-    let mut out = String::with_capacity(len);
-    let mut last: Option<char> = None;
-    let mut first = true;
-    for c in w.chars() {
-        let vowel = matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' | 'h') && !first;
-        first = false;
-        if vowel {
-            continue;
+    // Drop the vowels (and w, h) after the first letter, write the first one's as "_", and
+    // drop a letter repeated; in place again, a character at a time: a kept character is
+    // written over bytes already read, as wide as it was or narrower ("_" for a vowel).
+    let (mut read, mut write) = (0, 0);
+    // The width in bytes of the last character kept, which ends at `write` (0 for none).
+    let mut last_width = 0;
+    while read < len {
+        let b = bytes[read];
+        let width = match b {
+            0..=0x7F => 1,
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        let first = read == 0;
+        read += width;
+        if width == 1 {
+            if matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w' | b'h') && !first {
+                continue;
+            }
+            let c = if matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') { b'_' } else { b };
+            if last_width == 1 && bytes[write - 1] == c {
+                continue;
+            }
+            bytes[write] = c;
+        } else {
+            let c = read - width..read;
+            if last_width == width && bytes[write - width..write] == bytes[c.clone()] {
+                continue;
+            }
+            bytes.copy_within(c, write);
         }
-        let c = if matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y') { '_' } else { c };
-        if last == Some(c) {
-            continue;
-        }
-        out.push(c);
-        last = Some(c);
+        write += width;
+        last_width = width;
     }
-    out
+    std::str::from_utf8(&bytes[..write]).unwrap_or_default()
 }
 
 /// Whether two personal names can name the same person: every word of the shorter has the

@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::analysis::{Class, DocAnalysis, Identity, LocalEntity, LocalId, Mention, Object, Pred};
-use crate::lexicon::{HeadPosition, Lexicon, Term, UnitLevel};
+use crate::lexicon::{HeadPosition, Lexicon, SentenceCues, Term, UnitLevel};
 use crate::names;
 use crate::segment::{Sentence, Token, TokenKind};
 
@@ -43,6 +43,8 @@ pub struct Tokens<'a> {
     pub lex: Vec<Option<(usize, Vec<Term>)>>,
     /// Each token in lower case, for the cue lists: borrowed from the text when it is already.
     pub lower: Vec<Cow<'a, str>>,
+    /// The cue phrases that start at each token, found once for all the rules that ask.
+    pub cues: SentenceCues,
 }
 
 impl<'a> Tokens<'a> {
@@ -55,8 +57,9 @@ impl<'a> Tokens<'a> {
             let Some(last) = toks[first..].iter().position(|t| t.end == e) else { continue };
             lex[first] = Some((first + last + 1, m.terms));
         }
-        let lower = toks.iter().map(|t| lower_case(t.text(text))).collect();
-        Tokens { text, toks, lex, lower }
+        let lower: Vec<Cow<'a, str>> = toks.iter().map(|t| lower_case(t.text(text))).collect();
+        let cues = lexicon.cue.scan(&lower);
+        Tokens { text, toks, lex, lower, cues }
     }
 
     pub fn len(&self) -> usize {
@@ -79,7 +82,8 @@ impl<'a> Tokens<'a> {
     }
     pub fn is_all_caps(&self, i: usize) -> bool {
         let w = self.word(i);
-        self.is_word(i) && w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+        // The letter test first: it fails at the first letter of most words.
+        self.is_word(i) && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()) && w.chars().count() >= 2
     }
     /// Lexicon terms of the phrase starting at `i`, and the token after it.
     pub fn terms(&self, i: usize) -> Option<(usize, &[Term])> {
@@ -189,6 +193,34 @@ struct OrgParse {
     inner_entity: Option<LocalId>,
     /// For a base with its head first: the token range of the place name after the head.
     tail: Option<(usize, usize)>,
+}
+
+/// A modifier of an organisation's name as [`DocRecogniser::parse_modified_org`] reads it, by
+/// token position.
+#[derive(Debug, Clone, Copy)]
+enum CorePart {
+    /// The core words of the tokens `start..end` ([`names::core_words`]).
+    Words(usize, usize),
+    /// The token as written ("18th", "17").
+    Token(usize),
+    /// The token in lower case (a connector: "of", "and").
+    Lower(usize),
+    /// A modifier left out of the core name ("Royal"), kept as an empty word.
+    Ignored,
+}
+
+/// The core words of an organisation's modifiers, as the parser's core name holds them.
+fn spell_out(t: &Tokens, modifiers: &[CorePart]) -> Vec<String> {
+    let mut core = Vec::new();
+    for part in modifiers {
+        match *part {
+            CorePart::Words(start, end) => core.extend(names::core_words(t.span_text(start, end))),
+            CorePart::Token(k) => core.push(t.word(k).to_owned()),
+            CorePart::Lower(k) => core.push(t.lower[k].clone().into_owned()),
+            CorePart::Ignored => core.push(String::new()),
+        }
+    }
+    core
 }
 
 /// The recogniser's memory of one document.
@@ -302,9 +334,7 @@ impl<'l> DocRecogniser<'l> {
                 Term::Country(_) | Term::Demonym(_) | Term::City(_) => words_so_far == 0,
             });
         }
-        let w = t.word(j);
-        let ne = &self.lex.non_entities;
-        ne.outlet_words.iter().chain(&ne.region_words).chain(&ne.event_words).any(|x| x == w)
+        self.lex.is_name_blocker(t.word(j))
     }
 
     /// A person entity for the name at `start..end`, reusing one of the document's people when
@@ -352,7 +382,7 @@ impl<'l> DocRecogniser<'l> {
             }
         }
         // An honorific between the title and the name: "Cabinet Secretary Dr. X Y".
-        let honorific = |k: usize| self.lex.honorifics.iter().any(|h| h == t.word(k));
+        let honorific = |k: usize| self.lex.is_honorific(t.word(k));
         if honorific(j) {
             j += 1;
             if t.word(j) == "." && t.glued(j) {
@@ -461,7 +491,7 @@ impl<'l> DocRecogniser<'l> {
         let member_follows = self.lex.cues.membership_prepositions.iter().any(|p| t.word(e).eq_ignore_ascii_case(p))
             && t.word(e).eq_ignore_ascii_case("from")
             && (t.word(e + 1).eq_ignore_ascii_case("the") || t.term(e + 1, |x| matches!(x, Term::Country(_) | Term::Demonym(_))).is_some());
-        let speaks = self.lex.cue.speech_verbs.at(&t.lower, e).is_some();
+        let speaks = self.lex.cue.speech_verbs.at(&t.cues, e).is_some();
         if !(after_counterpart || role_follows || member_follows || speaks) {
             return None;
         }
@@ -570,7 +600,7 @@ impl<'l> DocRecogniser<'l> {
     /// "Air Force Station Ambala", "No. 17 Squadron".
     fn parse_org(&self, t: &Tokens, i: usize) -> Option<OrgParse> {
         // "the shipbuilder Naval Group": a name after a word for a company is a company's.
-        if i > 0 && self.lex.non_entities.company_words.iter().any(|c| t.word(i - 1).eq_ignore_ascii_case(c)) {
+        if i > 0 && self.lex.is_company_word(t.word(i - 1)) {
             return None;
         }
         // Head first: "Air Force Station Ambala", "Camp X".
@@ -603,7 +633,8 @@ impl<'l> DocRecogniser<'l> {
     fn parse_modified_org(&self, t: &Tokens, i: usize, after_possessive: bool) -> Option<OrgParse> {
         let mut j = i;
         let mut countries: Vec<(usize, usize, usize)> = Vec::new();
-        let mut core: Vec<String> = Vec::new();
+        // The modifiers' words, spelled out only once a head word is found: most starts fail.
+        let mut modifiers: Vec<CorePart> = Vec::new();
         let mut lower_ok = after_possessive;
         let mut lower_count = 0;
         let mut first = true;
@@ -613,6 +644,7 @@ impl<'l> DocRecogniser<'l> {
             }
             // The head word.
             if let Some((end, term)) = t.term(j, |x| matches!(x, Term::UnitHead(_) | Term::InstallationHead(_))) {
+                let core = spell_out(t, &modifiers);
                 let capital_head = t.is_cap(j) || t.is_all_caps(j);
                 let named = !core.is_empty() || !countries.is_empty();
                 // A lower-case plural head ("air forces", "combat squadrons") is generic.
@@ -754,7 +786,7 @@ impl<'l> DocRecogniser<'l> {
                     && lower_count == 0
                     && (t.is_cap(end) && t.terms(end).is_none() && !self.lex.is_function_word(t.word(end)));
                 if title_in_name {
-                    core.extend(names::core_words(t.span_text(j, end)));
+                    modifiers.push(CorePart::Words(j, end));
                     first = false;
                     j = end;
                     continue;
@@ -772,7 +804,7 @@ impl<'l> DocRecogniser<'l> {
             // An ordinal: "18th Mechanised Division".
             let ordinal = t.toks[j].kind == TokenKind::Word && w.chars().next().is_some_and(|c| c.is_ascii_digit()) && ["st", "nd", "rd", "th"].iter().any(|x| w.ends_with(x));
             if ordinal && (t.is_cap(j + 1) || t.term(j + 1, |x| matches!(x, Term::UnitHead(_))).is_some()) {
-                core.push(w.to_owned());
+                modifiers.push(CorePart::Token(j));
                 first = false;
                 j += 1;
                 continue;
@@ -784,7 +816,7 @@ impl<'l> DocRecogniser<'l> {
                 // An honorific modifier with an apostrophe: "Vietnam People's Navy".
                 if let Some(after) = t.possessive(t.word_end(j)) {
                     if self.lex.is_ignorable_modifier(&format!("{w}'s")) {
-                        core.push(String::new());
+                        modifiers.push(CorePart::Ignored);
                         first = false;
                         j = after;
                         continue;
@@ -796,16 +828,16 @@ impl<'l> DocRecogniser<'l> {
                 let end = t.word_end(j);
                 let text = t.span_text(j, end);
                 if !self.lex.is_ignorable_modifier(text) {
-                    core.extend(names::core_words(text));
+                    modifiers.push(CorePart::Words(j, end));
                 } else {
-                    core.push(String::new());
+                    modifiers.push(CorePart::Ignored);
                 }
                 first = false;
                 j = end;
                 continue;
             }
             if t.toks[j].kind == TokenKind::Number && (t.is_cap(j + 1) || t.term(j + 1, |x| matches!(x, Term::UnitHead(_))).is_some()) {
-                core.push(w.to_owned());
+                modifiers.push(CorePart::Token(j));
                 first = false;
                 j += 1;
                 continue;
@@ -831,13 +863,13 @@ impl<'l> DocRecogniser<'l> {
                         _ => plain_cap(j + 1) || (t.is_lower(j + 1) && self.lex.is_name_connector(t.word(j + 1)) && plain_cap(j + 2)),
                     };
                 if connector {
-                    core.push(lw.to_owned());
+                    modifiers.push(CorePart::Lower(j));
                     j += 1;
                     continue;
                 }
                 if lower_ok && lower_count < 4 && !self.lex.is_function_word(w) && !t.word(j).ends_with("ed") {
                     lower_count += 1;
-                    core.extend(names::core_words(w));
+                    modifiers.push(CorePart::Words(j, j + 1));
                     j = t.word_end(j);
                     continue;
                 }
@@ -1047,7 +1079,7 @@ impl<'l> DocRecogniser<'l> {
                 return Some(end);
             }
         }
-        let signed = self.lex.cue.sign_verbs.any(&t.lower);
+        let signed = self.lex.cue.sign_verbs.any(&t.cues);
         // "a naval memorandum" and "the memorandum of understanding" in one article are one.
         let first_word = |k: usize| self.lex.agreement_kinds[k].name.split_whitespace().next().unwrap_or("").to_owned();
         let known = doc.entities.iter().position(|e| matches!(&e.identity, Identity::Agreement { kind: k2, named: None, .. } if *k2 == kind || first_word(*k2) == first_word(kind)));

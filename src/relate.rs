@@ -100,7 +100,7 @@ impl<'l> DocRelater<'l> {
             let w = t.word(i);
             if matches!(w, "," | ";" | ":" | "\u{2013}" | "\u{2014}") {
                 c += 1;
-            } else if self.lex.cue.clause_openers.at(&t.lower, i).is_some() {
+            } else if self.lex.cue.clause_openers.at(&t.cues, i).is_some() {
                 c += 1;
             }
             out.push(c);
@@ -198,7 +198,7 @@ impl<'l> DocRelater<'l> {
     /// "…, the army spokesman said. Colonel X said …": a speaker introduced by name right after
     /// an unnamed one is that speaker. And remember this sentence's unnamed speaker.
     fn named_speaker(&mut self, doc: &mut DocAnalysis, t: &Tokens, top: &[&Span], si: usize) {
-        let speaks = |i: usize| self.lex.cue.speech_verbs.at(&t.lower, i).is_some();
+        let speaks = |i: usize| self.lex.cue.speech_verbs.at(&t.cues, i).is_some();
         if let Some((unit, role)) = self.unnamed_speaker.take() {
             if let Some(p) = top.first().filter(|p| p.class == Class::Person && p.start <= 3 && speaks(p.end)) {
                 let first_mention = doc.mentions.iter().filter(|m| m.entity == p.entity).all(|m| m.sentence == si);
@@ -402,7 +402,7 @@ impl<'l> DocRelater<'l> {
 
     fn visits(&mut self, doc: &mut DocAnalysis, rec: &mut DocRecogniser, t: &Tokens, top: &[&Span], dates: &[DateMention], clauses: &[usize], si: usize) {
         let cue = &self.lex.cue;
-        let w = &t.lower[..];
+        let in_sentence = &t.cues;
 
         // 1. Triggers: "visit to C", "arrived in C", "visited C", "C hosted X".
         let mut trigger: Option<(usize, LocalId, Option<LocalId>, usize)> = None; // (token, visitor, destination, place span start)
@@ -412,8 +412,8 @@ impl<'l> DocRelater<'l> {
             let to = if p >= 1 && t.word(p - 1).eq_ignore_ascii_case("the") { p - 1 } else { p };
             let by_noun = to >= 2
                 && t.word(to - 1).eq_ignore_ascii_case("to")
-                && cue.visit_nouns.ends_at(w, to - 1);
-            let by_verb = cue.travel_verbs.ends_at(w, p);
+                && cue.visit_nouns.ends_at(in_sentence, to - 1);
+            let by_verb = cue.travel_verbs.ends_at(in_sentence, p);
             if !(by_noun || by_verb) {
                 continue;
             }
@@ -423,7 +423,7 @@ impl<'l> DocRelater<'l> {
                 let by = (place.end..t.len().min(place.end + 6)).find(|&k| t.word(k).eq_ignore_ascii_case("by"))?;
                 top.iter().find(|s| s.class == Class::Person && s.start == by + 1).map(|s| s.entity)
             }).or_else(|| {
-                cue.person_pronouns.find(w, 0, p).and(self.last_subject)
+                cue.person_pronouns.find(in_sentence, 0, p).and(self.last_subject)
             });
             let visitor = match visitor {
                 Some(v) => v,
@@ -440,7 +440,7 @@ impl<'l> DocRelater<'l> {
         if trigger.is_none() {
             for c in top.iter().filter(|s| s.class == Class::Country) {
                 let after = c.end;
-                let hosted = cue.hosting_verbs.at(w, t.possessive(after).unwrap_or(after)).is_some();
+                let hosted = cue.hosting_verbs.at(in_sentence, t.possessive(after).unwrap_or(after)).is_some();
                 if hosted {
                     if let Some(v) = top.iter().find(|s| s.class == Class::Person && s.start > c.end) {
                         trigger = Some((c.end, v.entity, Some(c.entity), c.start));
@@ -478,9 +478,9 @@ impl<'l> DocRelater<'l> {
             //    "the visitors", or who travelled with them.
             let visitor = self.frames[c].visitor;
             let names_visitor = top.iter().any(|s| s.entity == visitor);
-            let pronoun = self.last_subject == Some(visitor) && cue.person_pronouns.any(w);
-            let other_person_first = top.iter().find(|s| s.class == Class::Person).is_some_and(|s| s.entity != visitor && s.start <= 2 && !cue.delegation_cues.any(w));
-            if (names_visitor || (pronoun && !other_person_first) || cue.visitor_groups.any(w) || cue.visit_back_references.any(w) || cue.delegation_cues.any(w)) && !other_person_first || names_visitor {
+            let pronoun = self.last_subject == Some(visitor) && cue.person_pronouns.any(in_sentence);
+            let other_person_first = top.iter().find(|s| s.class == Class::Person).is_some_and(|s| s.entity != visitor && s.start <= 2 && !cue.delegation_cues.any(in_sentence));
+            if (names_visitor || (pronoun && !other_person_first) || cue.visitor_groups.any(in_sentence) || cue.visit_back_references.any(in_sentence) || cue.delegation_cues.any(in_sentence)) && !other_person_first || names_visitor {
                 frame_index = Some(c);
             }
         }
@@ -491,14 +491,14 @@ impl<'l> DocRelater<'l> {
         // Hosts: the first person after a host cue ("met with", "counterpart", "held talks").
         let mut host_cue_ends: Vec<usize> = Vec::new();
         for i in 0..t.len() {
-            if let Some(e) = cue.host_cues.at(w, i) {
+            if let Some(e) = cue.host_cues.at(in_sentence, i) {
                 host_cue_ends.push(e);
             }
         }
-        let delegation_start = cue.delegation_cues.find(w, 0, t.len());
+        let delegation_start = cue.delegation_cues.find(in_sentence, 0, t.len());
         // "was received in Brasília by the Commander of …, Adm. X": a passive host after "by".
         for i in 0..t.len() {
-            if cue.hosting_verbs.at(w, i).is_some() {
+            if cue.hosting_verbs.at(in_sentence, i).is_some() {
                 if let Some(by) = (i + 1..t.len().min(i + 6)).find(|&k| t.word(k).eq_ignore_ascii_case("by") && clauses[k] == clauses[i]) {
                     host_cue_ends.push(by + 1);
                 }
@@ -542,12 +542,12 @@ impl<'l> DocRelater<'l> {
 
         // Sites: bases and cities after a site cue, or right after "at", unless a blocker
         // ("home of", "headquartered at", "returned to") governs them.
-        let site_cue_ends: Vec<usize> = (0..t.len()).filter_map(|i| cue.site_cues.at(w, i)).collect();
+        let site_cue_ends: Vec<usize> = (0..t.len()).filter_map(|i| cue.site_cues.at(in_sentence, i)).collect();
         for s in top.iter().filter(|s| matches!(s.class, Class::Base | Class::City)) {
             let blocked = (0..=2).any(|gap| {
                 s.start >= gap
-                    && cue.site_blockers.ends_at(w, s.start - gap)
-                    && (s.start - gap..s.start).all(|g| matches!(w[g].as_ref(), "the" | "its" | "their" | "a" | "in" | "at" | "to"))
+                    && cue.site_blockers.ends_at(in_sentence, s.start - gap)
+                    && (s.start - gap..s.start).all(|g| matches!(t.lower[g].as_ref(), "the" | "its" | "their" | "a" | "in" | "at" | "to"))
             });
             if blocked {
                 continue;
@@ -595,17 +595,17 @@ impl<'l> DocRelater<'l> {
         let clause = clauses[at];
         let kind_at = |i: usize| -> Option<Governor> {
             let cue = &self.lex.cue;
-            let w = &t.lower[..];
-            let starts = cue.start_verbs.at(w, i).is_some();
-            let ends = cue.end_verbs.at(w, i).is_some();
+            let in_sentence = &t.cues;
+            let starts = cue.start_verbs.at(in_sentence, i).is_some();
+            let ends = cue.end_verbs.at(in_sentence, i).is_some();
             // "concluded a three-day visit to India": the noun of a trip that ends.
-            let noun = cue.visit_nouns.at(w, i).is_some_and(|e| t.word(e).eq_ignore_ascii_case("to"));
-            let ended = noun && (i.saturating_sub(5)..i).any(|k| clauses[k] == clause && cue.end_verbs.at(w, k).is_some());
+            let noun = cue.visit_nouns.at(in_sentence, i).is_some_and(|e| t.word(e).eq_ignore_ascii_case("to"));
+            let ended = noun && (i.saturating_sub(5)..i).any(|k| clauses[k] == clause && cue.end_verbs.at(in_sentence, k).is_some());
             if ended {
                 return Some(Governor::End);
             }
             let _ = trigger;
-            let trig = cue.travel_verbs.at(w, i).is_some();
+            let trig = cue.travel_verbs.at(in_sentence, i).is_some();
             if ends {
                 Some(Governor::End)
             } else if starts || noun || trig {
@@ -653,7 +653,7 @@ impl<'l> DocRelater<'l> {
     fn agreements(&mut self, doc: &mut DocAnalysis, t: &Tokens, top: &[&Span], dates: &[DateMention], clauses: &[usize], si: usize) {
         for a in top.iter().filter(|s| s.class == Class::Agreement) {
             let agreement = a.entity;
-            let sign_at = self.lex.cue.sign_verbs.find(&t.lower, 0, t.len());
+            let sign_at = self.lex.cue.sign_verbs.find(&t.cues, 0, t.len());
             // Signatories: people before "signed", or "the two commanders" of the visit.
             if let Some(sv) = sign_at.filter(|&sv| sv < a.start) {
                 let signers: Vec<LocalId> = top
