@@ -20,16 +20,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     staged.commit()
 }
 
-/// Write every file to a temporary file beside it first, and rename them into place only when
-/// all are written: a failure leaves every old file as it was.
-pub fn write_all_atomically(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
-    let mut staged = Staged::default();
-    for (path, bytes) in files {
-        staged.stage(path, |out| out.write_all(bytes).map_err(|e| Error::Write { path: path.to_owned(), source: e }))?;
-    }
-    staged.commit()
-}
-
 /// Files written in full to temporary files beside their targets, waiting to be renamed into
 /// place together by [`Staged::commit`]. Dropped without a commit, it deletes them and leaves
 /// every old file as it was. Content is streamed to disk as it is produced, never held whole.

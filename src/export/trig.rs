@@ -170,10 +170,3 @@ fn without_prelude(bytes: &[u8]) -> &[u8] {
     }
     rest
 }
-
-/// The dataset as TriG text.
-pub fn to_trig(kg: &KnowledgeGraph, triples: &SortedTriples) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    write_trig(kg, triples, &mut out)?;
-    Ok(out)
-}

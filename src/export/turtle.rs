@@ -208,7 +208,7 @@ pub fn triples(kg: &KnowledgeGraph) -> SortedTriples {
     others.sort_unstable_by_key(|(_, id)| *id);
     terms.extend(others.into_iter().map(|(t, _)| t));
     let term_rank = term_ranks(&terms);
-    let predicate_rank = ranks(predicates.len(), |i| predicates[i].as_str().to_owned());
+    let predicate_rank = ranks_by(predicates.len(), |a, b| predicates[a].as_str().cmp(predicates[b].as_str()));
     for t in &mut out {
         *t = [term_rank[t[0] as usize], predicate_rank[t[1] as usize], term_rank[t[2] as usize]];
     }
@@ -228,18 +228,12 @@ fn term_ranks(terms: &[Term]) -> Vec<u32> {
             other => Some(other.to_string()),
         })
         .collect();
-    let mut order: Vec<usize> = (0..terms.len()).collect();
-    order.sort_unstable_by(|&a, &b| match (&terms[a], &terms[b], &texts[a], &texts[b]) {
+    ranks_by(terms.len(), |a, b| match (&terms[a], &terms[b], &texts[a], &texts[b]) {
         (Term::NamedNode(x), Term::NamedNode(y), _, _) => cmp_bracketed_iris(x.as_str(), y.as_str()),
         (Term::NamedNode(_), _, _, Some(t)) => b"<"[..].cmp(&t.as_bytes()[..1]),
         (_, Term::NamedNode(_), Some(t), _) => t.as_bytes()[..1].cmp(&b"<"[..]),
         (_, _, x, y) => x.cmp(y),
-    });
-    let mut rank = vec![0u32; terms.len()];
-    for (r, i) in order.into_iter().enumerate() {
-        rank[i] = r as u32;
-    }
-    rank
+    })
 }
 
 /// `<a>` against `<b>` as text, without writing them out: where one IRI is a prefix of the
@@ -253,12 +247,12 @@ fn cmp_bracketed_iris(a: &str, b: &str) -> std::cmp::Ordering {
     })
 }
 
-/// The rank of each of `n` items in the order of `key` (ties cannot occur: the items are distinct).
-fn ranks(n: usize, key: impl Fn(usize) -> String) -> Vec<u32> {
-    let mut keyed: Vec<(String, usize)> = (0..n).map(|i| (key(i), i)).collect();
-    keyed.sort_unstable();
+/// The rank of each of `n` distinct items in the order `cmp` gives them.
+fn ranks_by(n: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| cmp(a, b));
     let mut rank = vec![0u32; n];
-    for (r, (_, i)) in keyed.into_iter().enumerate() {
+    for (r, i) in order.into_iter().enumerate() {
         rank[i] = r as u32;
     }
     rank
