@@ -10,7 +10,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{PreparedSparqlQuery, QueryResults, QuerySolution, SparqlEvaluator};
@@ -169,11 +169,7 @@ pub fn run(store: &Store, prepared: PreparedSparqlQuery, format: ResultFormat, o
             }
         }
         QueryResults::Graph(triples) => {
-            let mut serializer = RdfSerializer::from_format(RdfFormat::Turtle);
-            for (prefix, iri) in vocab::PREFIXES {
-                serializer = serializer.with_prefix(*prefix, *iri).expect("the vocabulary's prefixes are valid IRIs");
-            }
-            let mut writer = serializer.for_writer(&mut *out);
+            let mut writer = crate::export::serializer(RdfFormat::Turtle).for_writer(&mut *out);
             for triple in triples {
                 let triple = triple.map_err(|e| eval_err(&e))?;
                 writer.serialize_triple(&triple).map_err(out_err)?;

@@ -13,6 +13,16 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// An oxigraph serialiser for `format` that writes the vocabulary's prefixes
+/// ([`crate::vocab::PREFIXES`]: `att:`, `person:` …).
+pub fn serializer(format: oxigraph::io::RdfFormat) -> oxigraph::io::RdfSerializer {
+    let mut serializer = oxigraph::io::RdfSerializer::from_format(format);
+    for (prefix, iri) in crate::vocab::PREFIXES {
+        serializer = serializer.with_prefix(*prefix, *iri).expect("the vocabulary's prefixes are valid IRIs");
+    }
+    serializer
+}
+
 /// Write `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut staged = Staged::default();

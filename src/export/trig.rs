@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
-use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::io::RdfFormat;
 use oxigraph::model::{GraphNameRef, Literal as RdfLiteral, NamedNode, NamedNodeRef, QuadRef, TermRef};
 use petgraph::graph::NodeIndex;
 use rayon::prelude::*;
@@ -135,11 +135,7 @@ pub fn write_trig(kg: &KnowledgeGraph, triples: &SortedTriples, mut out: impl Wr
     let mut parts: Vec<Option<&[(&str, NodeIndex)]>> = vec![None];
     parts.extend(named.documents.chunks(DOCUMENTS_PER_PART).map(Some));
     let serialize = |part: &Option<&[(&str, NodeIndex)]>| -> Result<Vec<u8>> {
-        let mut serializer = RdfSerializer::from_format(RdfFormat::TriG);
-        for (prefix, iri) in vocab::PREFIXES {
-            serializer = serializer.with_prefix(*prefix, *iri).map_err(|e| Error::Rdf { message: e.to_string() })?;
-        }
-        let mut writer = serializer.for_writer(Vec::new());
+        let mut writer = crate::export::serializer(RdfFormat::TriG).for_writer(Vec::new());
         match part {
             None => triples.iter().try_for_each(|t| writer.serialize_quad(t.in_graph(GraphNameRef::DefaultGraph))),
             Some(documents) => documents.iter().try_for_each(|&doc| named.emit(kg, triples, doc, &mut |q| writer.serialize_quad(q))),

@@ -2,7 +2,7 @@
 //! serialised by oxigraph with prefixes, triples sorted so that the same graph always gives the
 //! same bytes.
 
-use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::io::RdfFormat;
 use std::collections::HashMap;
 
 use oxigraph::model::{Literal as RdfLiteral, NamedNode, NamedNodeRef, Term, TermRef, TripleRef};
@@ -10,7 +10,7 @@ use oxigraph::model::{Literal as RdfLiteral, NamedNode, NamedNodeRef, Term, Term
 use crate::analysis::{Class, Pred};
 use crate::error::{Error, Result};
 use crate::graph::{Edge, KnowledgeGraph, Literal, NodeKind};
-use crate::vocab::{self, att, std_terms::*};
+use crate::vocab::{att, std_terms::*};
 
 /// The `att:` class of an entity class.
 pub fn class_iri(class: Class) -> NamedNodeRef<'static> {
@@ -286,11 +286,7 @@ pub fn serialize_triples(triples: &SortedTriples, format: RdfFormat) -> Result<V
 /// vocabulary's prefixes.
 pub fn write_triples(triples: &SortedTriples, format: RdfFormat, out: impl std::io::Write) -> Result<()> {
     let rdf_err = |e: std::io::Error| Error::Rdf { message: e.to_string() };
-    let mut serializer = RdfSerializer::from_format(format);
-    for (prefix, iri) in vocab::PREFIXES {
-        serializer = serializer.with_prefix(*prefix, *iri).map_err(|e| Error::Rdf { message: e.to_string() })?;
-    }
-    let mut writer = serializer.for_writer(out);
+    let mut writer = crate::export::serializer(format).for_writer(out);
     for t in triples.iter() {
         writer.serialize_triple(t).map_err(rdf_err)?;
     }
