@@ -229,51 +229,34 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let extractor = Extractor::builtin()?;
     let mut stages = vec![("load lexicons", started.elapsed())];
     let (kg, documents, bytes) = extractor.graph_timed(&options.inputs, options.max_file_size, options.progress, &mut stages)?;
-    let mut clock = Instant::now();
+    let clock = Instant::now();
     let triples = turtle::triples(&kg);
     stages.push(("sort triples", clock.elapsed()));
-    clock = Instant::now();
-    let predicates: Vec<_> = triples.predicates().collect();
-    let report = crate::validate::Shapes::builtin()?.validate_numbered(triples.terms().collect(), &predicates, triples.numbered().iter().copied());
-    stages.push(("validate", clock.elapsed()));
-    clock = Instant::now();
+    // The shapes are checked while the files are written: a graph that does not conform leaves
+    // its staged files to be deleted, and nothing is renamed into place.
+    let shapes = crate::validate::Shapes::builtin()?;
+    let files: Vec<PathBuf> = options.formats.iter().map(|f| options.out_dir.join(f.file_name())).collect();
+    let ((report, validated), (staged, written)) = rayon::join(
+        || {
+            let clock = Instant::now();
+            let predicates: Vec<_> = triples.predicates().collect();
+            (shapes.validate_numbered(triples.terms().collect(), &predicates, triples.numbered().iter().copied()), clock.elapsed())
+        },
+        || {
+            let clock = Instant::now();
+            (stage_outputs(&kg, &triples, &options.formats, &files), clock.elapsed())
+        },
+    );
+    stages.push(("validate (alongside write)", validated));
     if !report.conforms() {
         return Err(crate::error::Error::NotConforming {
             shapes: crate::validate::BUILTIN_SHAPES_PATH.into(),
             violations: report.violations.iter().map(|v| v.to_string()).collect(),
         });
     }
-    // Each file is streamed into its own temporary file, on its own thread; all are renamed
-    // into place once every one is complete.
-    let files: Vec<PathBuf> = options.formats.iter().map(|f| options.out_dir.join(f.file_name())).collect();
-    let staged: Vec<Result<export::Staged>> = options
-        .formats
-        .par_iter()
-        .zip(&files)
-        .map(|(&format, path)| {
-            let mut staged = export::Staged::default();
-            // Serialisers report a failed write as an RDF error; name the file it was for.
-            let to_write_error = |e: crate::error::Error| match e {
-                crate::error::Error::Rdf { message } => crate::error::Error::Write { path: path.clone(), source: std::io::Error::other(message) },
-                other => other,
-            };
-            staged.stage(path, |out| match format {
-                OutputFormat::Ttl => turtle::write_triples(&triples, RdfFormat::Turtle, out),
-                OutputFormat::Trig => trig::write_trig(&kg, &triples, out),
-                OutputFormat::Dot => out.write_all(dot::to_dot(&kg).as_bytes()).map_err(|e| crate::error::Error::Write { path: path.clone(), source: e }),
-                OutputFormat::Nt => turtle::write_triples(&triples, RdfFormat::NTriples, out),
-                OutputFormat::Jsonld => turtle::write_triples(&triples, RdfFormat::JsonLd { profile: Default::default() }, out),
-            }
-            .map_err(to_write_error))?;
-            Ok(staged)
-        })
-        .collect();
-    let mut all = export::Staged::default();
-    for s in staged {
-        all.extend(s?);
-    }
-    all.commit()?;
-    stages.push(("write", clock.elapsed()));
+    let clock = Instant::now();
+    staged?.commit()?;
+    stages.push(("write", written + clock.elapsed()));
     Ok(BuildReport {
         documents,
         bytes,
@@ -284,4 +267,55 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         elapsed: started.elapsed(),
         stages,
     })
+}
+
+/// Write each requested file into a temporary file beside it, each on its own thread; the
+/// caller renames them into place. Turtle and TriG, when both are asked for, are written
+/// together, the default graph serialised once for both.
+fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples, formats: &[OutputFormat], files: &[PathBuf]) -> Result<export::Staged> {
+    use crate::error::Error;
+    let path_of = |format: OutputFormat| &files[formats.iter().position(|&f| f == format).expect("asked-for format")];
+    let together = formats.contains(&OutputFormat::Ttl) && formats.contains(&OutputFormat::Trig);
+    let jobs: Vec<OutputFormat> = formats.iter().copied().filter(|&f| !(together && f == OutputFormat::Ttl)).collect();
+    let staged: Vec<Result<export::Staged>> = jobs
+        .par_iter()
+        .map(|&format| {
+            let path = path_of(format);
+            let mut staged = export::Staged::default();
+            // Serialisers report a failed write as an RDF error; name the file it was for.
+            let to_write_error = |path: &PathBuf| {
+                let path = path.clone();
+                move |e: Error| match e {
+                    Error::Rdf { message } => Error::Write { path: path.clone(), source: std::io::Error::other(message) },
+                    other => other,
+                }
+            };
+            match format {
+                OutputFormat::Trig if together => {
+                    let ttl = path_of(OutputFormat::Ttl);
+                    let mut trig_staged = export::Staged::default();
+                    staged.stage(ttl, |ttl_out| {
+                        trig_staged.stage(path, |trig_out| trig::write_trig_and_turtle(kg, triples, &mut export::file_sink(path, trig_out), Some(&mut export::file_sink(ttl, ttl_out))))
+                    })?;
+                    staged.extend(trig_staged);
+                }
+                _ => staged.stage(path, |out| {
+                    match format {
+                        OutputFormat::Ttl => turtle::write_triples(triples, RdfFormat::Turtle, out),
+                        OutputFormat::Trig => trig::write_trig(kg, triples, out),
+                        OutputFormat::Dot => out.write_all(dot::to_dot(kg).as_bytes()).map_err(|e| Error::Write { path: path.clone(), source: e }),
+                        OutputFormat::Nt => turtle::write_triples(triples, RdfFormat::NTriples, out),
+                        OutputFormat::Jsonld => turtle::write_triples(triples, RdfFormat::JsonLd { profile: Default::default() }, out),
+                    }
+                    .map_err(to_write_error(path))
+                })?,
+            }
+            Ok(staged)
+        })
+        .collect();
+    let mut all = export::Staged::default();
+    for s in staged {
+        all.extend(s?);
+    }
+    Ok(all)
 }

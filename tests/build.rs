@@ -201,7 +201,7 @@ fn corpus_of_several_trig_parts(dir: &Path) {
 }
 
 #[test]
-fn trig_written_in_parts_on_many_threads_equals_one_serialiser_writing_every_quad() {
+fn turtle_and_trig_written_in_parts_on_many_threads_equal_one_serialiser_writing_everything() {
     use oxigraph::io::{RdfFormat, RdfSerializer};
     let tmp = tempfile::tempdir().unwrap();
     let corpus = tmp.path().join("corpus");
@@ -228,4 +228,21 @@ fn trig_written_in_parts_on_many_threads_equals_one_serialiser_writing_every_qua
     attache::export::trig::for_each_quad(&kg, &triples, &mut |q| writer.serialize_quad(q)).unwrap();
     let whole = writer.finish().unwrap();
     assert!(whole == trig_one, "graph.trig is not what one serialiser writes from every quad in order");
+
+    // graph.ttl shares graph.trig's default graph, serialised once in parts of whole subjects.
+    assert!(triples.len() > 2 * attache::export::turtle::TRIPLES_PER_PART, "only {} triples: not several Turtle parts", triples.len());
+    let mut serializer = RdfSerializer::from_format(RdfFormat::Turtle);
+    for (prefix, iri) in attache::vocab::PREFIXES {
+        serializer = serializer.with_prefix(*prefix, *iri).unwrap();
+    }
+    let mut writer = serializer.for_writer(Vec::new());
+    for t in triples.iter() {
+        writer.serialize_triple(t).unwrap();
+    }
+    let whole = writer.finish().unwrap();
+    let ttl_one = std::fs::read(one.join("graph.ttl")).unwrap();
+    assert!(whole == ttl_one, "graph.ttl is not what one serialiser writes from every triple in order");
+    let ttl_alone = tmp.path().join("ttl");
+    attache().arg("build").arg(&corpus).arg("--out").arg(&ttl_alone).args(["--quiet", "--format", "ttl", "-j", "2"]).assert().success();
+    assert!(std::fs::read(ttl_alone.join("graph.ttl")).unwrap() == ttl_one, "graph.ttl written alone differs from graph.ttl written with graph.trig");
 }

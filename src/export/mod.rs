@@ -11,6 +11,8 @@ pub mod turtle;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 
 /// An oxigraph serialiser for `format` that writes the vocabulary's prefixes
@@ -21,6 +23,47 @@ pub fn serializer(format: oxigraph::io::RdfFormat) -> oxigraph::io::RdfSerialize
         serializer = serializer.with_prefix(*prefix, *iri).expect("the vocabulary's prefixes are valid IRIs");
     }
     serializer
+}
+
+/// Serialise `parts` on all threads and hand each one's bytes to `write`, in order.
+///
+/// Parts are serialised a window at a time (a few per thread) while the window before is being
+/// written, so both cores keep busy and only two windows are ever in memory.
+pub fn in_parts<P: Sync>(
+    parts: &[P],
+    serialize: impl Fn(&P) -> Result<Vec<u8>> + Sync,
+    mut write: impl FnMut(&P, &[u8]) -> Result<()> + Send,
+) -> Result<()> {
+    let window = 4 * rayon::current_num_threads().max(1);
+    let mut pending: Vec<(&P, Result<Vec<u8>>)> = Vec::new();
+    for batch in parts.chunks(window) {
+        let (written, serialized) = rayon::join(
+            || pending.drain(..).try_for_each(|(part, bytes)| write(part, &bytes?)),
+            || batch.par_iter().map(|part| (part, serialize(part))).collect::<Vec<_>>(),
+        );
+        written?;
+        pending = serialized;
+    }
+    pending.into_iter().try_for_each(|(part, bytes)| write(part, &bytes?))
+}
+
+/// A sink for [`in_parts`]-style writers: bytes go to `out`, and a failed write is an error
+/// that names `path`.
+pub fn file_sink<'a>(path: &'a Path, out: &'a mut (dyn Write + Send)) -> impl FnMut(&[u8]) -> Result<()> + Send + 'a {
+    move |bytes| out.write_all(bytes).map_err(|source| Error::Write { path: path.to_owned(), source })
+}
+
+/// Serialised bytes without the `@prefix` lines every Turtle or TriG serialiser writes first:
+/// what parts after the first contribute to a file.
+pub fn without_prelude(bytes: &[u8]) -> &[u8] {
+    let mut rest = bytes;
+    while rest.starts_with(b"@prefix ") {
+        match rest.iter().position(|&b| b == b'\n') {
+            Some(end) => rest = &rest[end + 1..],
+            None => break,
+        }
+    }
+    rest
 }
 
 /// Write `bytes` to `path` through a temporary file in the same folder and a rename.
@@ -41,7 +84,7 @@ pub struct Staged {
 impl Staged {
     /// Write one file's content, produced by `write`, to a temporary file beside `path`. The file
     /// gets the permissions of the file it will replace, or `rw-r--r--` when new.
-    pub fn stage(&mut self, path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    pub fn stage(&mut self, path: &Path, write: impl FnOnce(&mut (dyn Write + Send)) -> Result<()>) -> Result<()> {
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let err = |e: std::io::Error| Error::Write { path: path.to_owned(), source: e };
         std::fs::create_dir_all(dir).map_err(err)?;

@@ -10,15 +10,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
+use std::ops::Range;
 
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{GraphNameRef, Literal as RdfLiteral, NamedNode, NamedNodeRef, QuadRef, TermRef};
+use oxigraph::model::{GraphNameRef, LiteralRef, NamedNodeRef, QuadRef, TermRef};
 use petgraph::graph::NodeIndex;
-use rayon::prelude::*;
 
 use crate::analysis::Pred;
 use crate::error::{Error, Result};
-use crate::export::turtle::{date_literal, pred_iri, SortedTriples};
+use crate::export::turtle::{date_literal, pred_iri, SortedTriples, TRIPLES_PER_PART};
 use crate::graph::{KnowledgeGraph, Literal, NodeKind, StatementEvidence, StatementObject};
 use crate::names;
 use crate::vocab::{self, att, std_terms::*};
@@ -65,6 +65,8 @@ impl<'g> NamedGraphs<'g> {
         let graph = iri(doc_node);
         let g = GraphNameRef::NamedNode(graph);
         let mut stated: BTreeSet<&(NodeIndex, Pred, StatementObject)> = BTreeSet::new();
+        let evidence_prefix = format!("{}evidence/{}-", vocab::ID, names::iri_segment(doc));
+        let mut evidence = String::new();
         for (n, (key, ev)) in self.per_doc.get(doc).into_iter().flatten().enumerate() {
             let (s, pred, object) = key;
             let subject = iri(*s);
@@ -72,10 +74,7 @@ impl<'g> NamedGraphs<'g> {
             let literal;
             let object: TermRef<'_> = match object {
                 StatementObject::Node(o) => iri(*o).into(),
-                StatementObject::Literal(Literal::Text(t)) => {
-                    literal = RdfLiteral::new_simple_literal(t);
-                    literal.as_ref().into()
-                }
+                StatementObject::Literal(Literal::Text(t)) => LiteralRef::new_simple_literal(t).into(),
                 StatementObject::Literal(Literal::Date(d)) => {
                     literal = date_literal(&d.lexical());
                     literal.as_ref().into()
@@ -84,16 +83,20 @@ impl<'g> NamedGraphs<'g> {
             if stated.insert(*key) {
                 emit(QuadRef::new(subject, predicate, object, g))?;
             }
-            let e = NamedNode::new_unchecked(format!("{}evidence/{}-{}", vocab::ID, names::iri_segment(doc), n + 1));
-            let mut add = |p: NamedNodeRef<'_>, o: TermRef<'_>| emit(QuadRef::new(e.as_ref(), p, o, g));
+            evidence.clear();
+            evidence.push_str(&evidence_prefix);
+            evidence.push_str(&(n + 1).to_string());
+            let e = NamedNodeRef::new_unchecked(&evidence);
+            let mut add = |p: NamedNodeRef<'_>, o: TermRef<'_>| emit(QuadRef::new(e, p, o, g));
             add(rdf::TYPE, att::EVIDENCE.into())?;
             add(rdf::SUBJECT, subject.into())?;
             add(rdf::PREDICATE, predicate.into())?;
             add(rdf::OBJECT, object)?;
-            add(att::RULE, RdfLiteral::new_simple_literal(ev.rule).as_ref().into())?;
-            add(att::SENTENCE, RdfLiteral::new_simple_literal(&ev.sentence).as_ref().into())?;
-            add(att::START, RdfLiteral::new_typed_literal(ev.start.to_string(), xsd::INTEGER).as_ref().into())?;
-            add(att::END, RdfLiteral::new_typed_literal(ev.end.to_string(), xsd::INTEGER).as_ref().into())?;
+            add(att::RULE, LiteralRef::new_simple_literal(ev.rule).into())?;
+            add(att::SENTENCE, LiteralRef::new_simple_literal(&ev.sentence).into())?;
+            let (start, end) = (ev.start.to_string(), ev.end.to_string());
+            add(att::START, LiteralRef::new_typed_literal(&start, xsd::INTEGER).into())?;
+            add(att::END, LiteralRef::new_typed_literal(&end, xsd::INTEGER).into())?;
             add(att::IN_DOCUMENT, graph.into())?;
         }
         for &m in self.mentions_of.get(doc).into_iter().flatten() {
@@ -120,49 +123,58 @@ pub fn for_each_quad(kg: &KnowledgeGraph, triples: &SortedTriples, emit: &mut dy
     Ok(())
 }
 
-/// How many documents' graphs one task serialises.
-const DOCUMENTS_PER_PART: usize = 64;
+/// How many documents' graphs one part holds.
+pub const DOCUMENTS_PER_PART: usize = 64;
+
+/// A piece of the dataset serialised on its own: a run of whole subjects of the default graph,
+/// or the graphs of a run of documents.
+enum Part<'a> {
+    Default(Range<usize>),
+    Documents(&'a [(&'a str, NodeIndex)]),
+}
 
 /// Write the dataset as TriG, in [`for_each_quad`]'s order.
+pub fn write_trig(kg: &KnowledgeGraph, triples: &SortedTriples, mut out: impl Write + Send) -> Result<()> {
+    let rdf_err = |e: std::io::Error| Error::Rdf { message: e.to_string() };
+    write_trig_and_turtle(kg, triples, &mut |bytes| out.write_all(bytes).map_err(rdf_err), None)?;
+    out.flush().map_err(rdf_err)
+}
+
+/// Write the dataset as TriG to `trig` and, when asked, the default graph alone as Turtle to
+/// `turtle`, serialising the default graph once for both.
 ///
-/// The default graph and runs of [`DOCUMENTS_PER_PART`] documents are serialised as parts on
-/// all threads, a few parts at a time, and written in order. Parts split only between graphs,
-/// where the serialiser keeps no state but its prefixes, so the bytes are those of one
-/// serialiser writing every quad, at any thread count (`tests/build.rs` checks this).
-pub fn write_trig(kg: &KnowledgeGraph, triples: &SortedTriples, mut out: impl Write) -> Result<()> {
+/// Runs of whole subjects of the default graph and runs of [`DOCUMENTS_PER_PART`] documents are
+/// serialised as parts on all threads and written in order. Parts split only where the
+/// serialiser keeps no state but its prefixes, and a default graph in TriG is written exactly as
+/// Turtle writes it (oxigraph's Turtle serialiser is its TriG serialiser on the default graph),
+/// so the bytes are those of one serialiser writing every quad — or every triple — at any
+/// thread count (`tests/build.rs` checks both).
+pub fn write_trig_and_turtle(
+    kg: &KnowledgeGraph,
+    triples: &SortedTriples,
+    trig: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
+    mut turtle: Option<&mut (dyn FnMut(&[u8]) -> Result<()> + Send)>,
+) -> Result<()> {
     let rdf_err = |e: std::io::Error| Error::Rdf { message: e.to_string() };
     let named = NamedGraphs::new(kg);
-    let mut parts: Vec<Option<&[(&str, NodeIndex)]>> = vec![None];
-    parts.extend(named.documents.chunks(DOCUMENTS_PER_PART).map(Some));
-    let serialize = |part: &Option<&[(&str, NodeIndex)]>| -> Result<Vec<u8>> {
+    let mut parts: Vec<Part<'_>> = triples.subject_parts(TRIPLES_PER_PART).into_iter().map(Part::Default).collect();
+    parts.extend(named.documents.chunks(DOCUMENTS_PER_PART).map(Part::Documents));
+    let serialize = |part: &Part<'_>| -> Result<Vec<u8>> {
         let mut writer = crate::export::serializer(RdfFormat::TriG).for_writer(Vec::new());
         match part {
-            None => triples.iter().try_for_each(|t| writer.serialize_quad(t.in_graph(GraphNameRef::DefaultGraph))),
-            Some(documents) => documents.iter().try_for_each(|&doc| named.emit(kg, triples, doc, &mut |q| writer.serialize_quad(q))),
+            Part::Default(range) => triples.in_range(range.clone()).try_for_each(|t| writer.serialize_quad(t.in_graph(GraphNameRef::DefaultGraph))),
+            Part::Documents(documents) => documents.iter().try_for_each(|&doc| named.emit(kg, triples, doc, &mut |q| writer.serialize_quad(q))),
         }
         .map_err(rdf_err)?;
         writer.finish().map_err(rdf_err)
     };
-    let window = 2 * rayon::current_num_threads().max(1);
-    for (w, batch) in parts.chunks(window).enumerate() {
-        let serialized: Vec<Result<Vec<u8>>> = batch.par_iter().map(serialize).collect();
-        for (i, bytes) in serialized.into_iter().enumerate() {
-            let bytes = bytes?;
-            let body = if w == 0 && i == 0 { &bytes[..] } else { without_prelude(&bytes) };
-            out.write_all(body).map_err(rdf_err)?;
+    let (mut trig_started, mut turtle_started) = (false, false);
+    crate::export::in_parts(&parts, serialize, |part, bytes| {
+        let rest = crate::export::without_prelude(bytes);
+        trig(if std::mem::replace(&mut trig_started, true) { rest } else { bytes })?;
+        match (part, turtle.as_mut()) {
+            (Part::Default(_), Some(turtle)) => turtle(if std::mem::replace(&mut turtle_started, true) { rest } else { bytes }),
+            _ => Ok(()),
         }
-    }
-    out.flush().map_err(rdf_err)
-}
-
-/// A serialised part without the `@prefix` lines every serialiser writes first.
-fn without_prelude(bytes: &[u8]) -> &[u8] {
-    let mut rest = bytes;
-    while rest.starts_with(b"@prefix ") {
-        match rest.iter().position(|&b| b == b'\n') {
-            Some(end) => rest = &rest[end + 1..],
-            None => break,
-        }
-    }
-    rest
+    })
 }

@@ -2,8 +2,12 @@
 //! serialised by oxigraph with prefixes, triples sorted so that the same graph always gives the
 //! same bytes.
 
+use std::io::Write;
+use std::ops::Range;
+
 use oxigraph::io::RdfFormat;
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use oxigraph::model::{Literal as RdfLiteral, NamedNode, NamedNodeRef, Term, TermRef, TripleRef};
 
@@ -111,6 +115,30 @@ impl SortedTriples {
         self.triples.iter().map(|t| self.triple(t))
     }
 
+    /// The triples in `range` of [`SortedTriples::numbered`], in order.
+    pub fn in_range(&self, range: Range<usize>) -> impl Iterator<Item = TripleRef<'_>> + '_ {
+        self.triples[range].iter().map(|t| self.triple(t))
+    }
+
+    /// The triples cut into runs of about `size` (at least one each), every run ending where a
+    /// subject's triples end. Turtle keeps no state across subjects but its prefixes, so each
+    /// run serialised on its own gives, after its `@prefix` lines, the bytes one serialiser
+    /// writes for it in the middle of the file.
+    pub fn subject_parts(&self, size: usize) -> Vec<Range<usize>> {
+        let len = self.triples.len();
+        let mut parts = Vec::new();
+        let mut start = 0;
+        while start < len {
+            let mut end = (start + size.max(1)).min(len);
+            while end < len && self.triples[end][0] == self.triples[end - 1][0] {
+                end += 1;
+            }
+            parts.push(start..end);
+            start = end;
+        }
+        parts
+    }
+
     /// The triples whose subject is graph node `n`, in order.
     pub fn of_node(&self, n: petgraph::graph::NodeIndex) -> impl Iterator<Item = TripleRef<'_>> + '_ {
         let rank = self.node_rank[n.index()];
@@ -135,9 +163,9 @@ pub fn triples(kg: &KnowledgeGraph) -> SortedTriples {
     // follow in the order first met.
     let node_count = kg.graph.node_count();
     let mut terms: Vec<Term> = kg.graph.node_weights().map(|n| NamedNode::new_unchecked(n.iri.clone()).into()).collect();
-    let mut term_ids: HashMap<Term, u32> = HashMap::new();
+    let mut term_ids: FxHashMap<Term, u32> = FxHashMap::default();
     let mut predicates: Vec<NamedNode> = Vec::new();
-    let mut predicate_ids: HashMap<NamedNode, u32> = HashMap::new();
+    let mut predicate_ids: FxHashMap<NamedNode, u32> = FxHashMap::default();
     let mut out: Vec<[u32; 3]> = Vec::new();
     let mut predicate = |p: NamedNodeRef<'_>| -> u32 {
         if let Some(&id) = predicate_ids.get(&p.into_owned()) {
@@ -212,7 +240,7 @@ pub fn triples(kg: &KnowledgeGraph) -> SortedTriples {
     for t in &mut out {
         *t = [term_rank[t[0] as usize], predicate_rank[t[1] as usize], term_rank[t[2] as usize]];
     }
-    out.sort_unstable();
+    out.par_sort_unstable();
     out.dedup();
     let node_rank = term_rank[..node_count].to_vec();
     SortedTriples { terms: permute(terms, &term_rank), predicates: permute(predicates, &predicate_rank), triples: out, node_rank }
@@ -248,9 +276,9 @@ fn cmp_bracketed_iris(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// The rank of each of `n` distinct items in the order `cmp` gives them.
-fn ranks_by(n: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering) -> Vec<u32> {
+fn ranks_by(n: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering + Sync) -> Vec<u32> {
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&a, &b| cmp(a, b));
+    order.par_sort_unstable_by(|&a, &b| cmp(a, b));
     let mut rank = vec![0u32; n];
     for (r, i) in order.into_iter().enumerate() {
         rank[i] = r as u32;
@@ -260,9 +288,11 @@ fn ranks_by(n: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering) -> Vec<u
 
 /// `items` reordered so that item `i` lands at position `rank[i]`.
 fn permute<T>(items: Vec<T>, rank: &[u32]) -> Vec<T> {
-    let mut ranked: Vec<(u32, T)> = rank.iter().copied().zip(items).collect();
-    ranked.sort_unstable_by_key(|(r, _)| *r);
-    ranked.into_iter().map(|(_, item)| item).collect()
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    for (item, &r) in items.into_iter().zip(rank) {
+        slots[r as usize] = Some(item);
+    }
+    slots.into_iter().map(|item| item.expect("ranks are a permutation")).collect()
 }
 
 /// The graph as Turtle text.
@@ -282,16 +312,46 @@ pub fn serialize_triples(triples: &SortedTriples, format: RdfFormat) -> Result<V
     Ok(out)
 }
 
+/// About how many triples one part of a file serialised in parts holds.
+pub const TRIPLES_PER_PART: usize = 16_384;
+
 /// Write sorted triples (from [`triples`]) in any RDF syntax oxigraph writes, with the
-/// vocabulary's prefixes.
-pub fn write_triples(triples: &SortedTriples, format: RdfFormat, out: impl std::io::Write) -> Result<()> {
+/// vocabulary's prefixes. Turtle and N-Triples are serialised in parts on all threads
+/// ([`write_in_parts`]); the bytes are those of one serialiser writing every triple in order.
+pub fn write_triples(triples: &SortedTriples, format: RdfFormat, mut out: impl Write + Send) -> Result<()> {
     let rdf_err = |e: std::io::Error| Error::Rdf { message: e.to_string() };
+    if matches!(format, RdfFormat::Turtle | RdfFormat::NTriples) {
+        write_in_parts(triples, format, &mut |bytes| out.write_all(bytes).map_err(rdf_err))?;
+        return out.flush().map_err(rdf_err);
+    }
     let mut writer = crate::export::serializer(format).for_writer(out);
     for t in triples.iter() {
         writer.serialize_triple(t).map_err(rdf_err)?;
     }
     writer.finish().map_err(rdf_err)?;
     Ok(())
+}
+
+/// Sorted triples as Turtle or N-Triples, serialised in runs of whole subjects
+/// ([`SortedTriples::subject_parts`]) on all threads and handed to `sink` in order, the
+/// `@prefix` lines only once.
+pub fn write_in_parts(triples: &SortedTriples, format: RdfFormat, sink: &mut (dyn FnMut(&[u8]) -> Result<()> + Send)) -> Result<()> {
+    let mut started = false;
+    crate::export::in_parts(
+        &triples.subject_parts(TRIPLES_PER_PART),
+        |range| serialize_part(triples, range.clone(), format),
+        |_, bytes| sink(if std::mem::replace(&mut started, true) { crate::export::without_prelude(bytes) } else { bytes }),
+    )
+}
+
+/// The triples in `range` serialised on their own in `format`, `@prefix` lines included.
+pub fn serialize_part(triples: &SortedTriples, range: Range<usize>, format: RdfFormat) -> Result<Vec<u8>> {
+    let rdf_err = |e: std::io::Error| Error::Rdf { message: e.to_string() };
+    let mut writer = crate::export::serializer(format).for_writer(Vec::new());
+    for t in triples.in_range(range) {
+        writer.serialize_triple(t).map_err(rdf_err)?;
+    }
+    writer.finish().map_err(rdf_err)
 }
 
 #[cfg(test)]
