@@ -91,9 +91,141 @@ pub struct DateGrammar {
     years_offset: Regex,
     header: Regex,
     dateline: Regex,
+    /// The words that every match of a group of patterns holds, to skip the group's regexes in
+    /// a sentence without any (most sentences).
+    triggers: Triggers,
     months: Vec<Vec<String>>,
     weekdays: Vec<String>,
     blockers: Vec<String>,
+}
+
+/// The relative expressions the `relative` pattern reads (letter case aside).
+const RELATIVE: [&str; 14] = [
+    "last year",
+    "this year",
+    "last month",
+    "this month",
+    "earlier this month",
+    "earlier this year",
+    "last week",
+    "this week",
+    "yesterday",
+    "today",
+    "the same day",
+    "the first day",
+    "the previous day",
+    "the day before",
+];
+
+/// A word that each of [`RELATIVE`] contains, and whether a word boundary always follows it
+/// there. Their letters have no case variant outside ASCII (unlike "k" and "s", which the
+/// case-insensitive pattern also matches as "\u{212A}" and "\u{17F}"; hence "wee", not
+/// "week"), so a sentence without one of these, in any ASCII letter case, has no match.
+const RELATIVE_KEYS: [(&str, bool); 4] = [("year", true), ("month", true), ("wee", false), ("day", true)];
+
+/// Words that the matches of groups of date patterns contain, found in a sentence in one pass
+/// over its bytes: a sentence without any of a group's words has no match of its patterns.
+#[derive(Debug)]
+struct Triggers {
+    /// The words by their first byte.
+    by_first: Vec<Vec<Trigger>>,
+    /// The groups of the words starting with each byte: most bytes start none.
+    mask: [u8; 256],
+    /// The groups with an empty word, which every sentence holds.
+    always: u8,
+}
+
+/// One word of [`Triggers`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Trigger {
+    group: u8,
+    /// Whether ASCII letter case is ignored.
+    fold: bool,
+    word: Vec<u8>,
+    /// Whether the patterns read the word only with a word boundary before it, or after it.
+    bounded_before: bool,
+    bounded_after: bool,
+}
+
+impl Triggers {
+    /// A month name or abbreviation, as written, after a word boundary: every pattern reading
+    /// a month has `\b` or `\s` before it.
+    const MONTH: u8 = 1;
+    /// A weekday name, as written, between word boundaries: `weekday`.
+    const WEEKDAY: u8 = 2;
+    /// [`RELATIVE_KEYS`] in any ASCII letter case: `relative`.
+    const RELATIVE: u8 = 4;
+    /// "-": `iso`.
+    const DASH: u8 = 8;
+    /// "19" or "20" after a word boundary: `year`.
+    const CENTURY: u8 = 16;
+    /// "year" in any ASCII letter case: `years_offset`.
+    const YEARS: u8 = 32;
+
+    fn new(lexicon: &Lexicon) -> Self {
+        let mut t = Triggers { by_first: vec![Vec::new(); 256], mask: [0; 256], always: 0 };
+        let mut add = |group: u8, fold: bool, word: &str, bounded_before: bool, bounded_after: bool| {
+            let Some(&first) = word.as_bytes().first() else {
+                t.always |= group;
+                return;
+            };
+            // A boundary is certain only next to a letter or digit (see `groups_in`).
+            let letter = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
+            let trigger = Trigger {
+                group,
+                fold,
+                word: word.as_bytes().to_vec(),
+                bounded_before: bounded_before && letter(word.as_bytes().first()),
+                bounded_after: bounded_after && letter(word.as_bytes().last()),
+            };
+            let firsts = if fold { vec![first.to_ascii_lowercase(), first.to_ascii_uppercase()] } else { vec![first] };
+            for f in firsts {
+                t.mask[usize::from(f)] |= group;
+                let slot = &mut t.by_first[usize::from(f)];
+                if !slot.contains(&trigger) {
+                    slot.push(trigger.clone());
+                }
+            }
+        };
+        // After the month every pattern reads `\b`, `\s` or ",": no word character after a
+        // month name ending in a letter.
+        lexicon.months.iter().flatten().for_each(|m| add(Self::MONTH, false, m, true, true));
+        lexicon.weekdays.iter().for_each(|d| add(Self::WEEKDAY, false, d, true, true));
+        RELATIVE_KEYS.iter().for_each(|&(k, after)| add(Self::RELATIVE, true, k, false, after));
+        add(Self::YEARS, true, "year", false, false);
+        add(Self::DASH, false, "-", false, false);
+        add(Self::CENTURY, false, "19", true, false);
+        add(Self::CENTURY, false, "20", true, false);
+        t
+    }
+
+    /// The groups whose words occur in `text` (where a word must follow or precede a
+    /// boundary, not right after or before an ASCII letter, digit or "_").
+    fn groups_in(&self, text: &str) -> u8 {
+        let bytes = text.as_bytes();
+        // Conservative: other than ASCII may or may not be a word character for `\b`.
+        let word_byte = |k: Option<usize>| k.and_then(|k| bytes.get(k)).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        let mut found = self.always;
+        for (k, &b) in bytes.iter().enumerate() {
+            if self.mask[usize::from(b)] & !found == 0 {
+                continue;
+            }
+            for t in &self.by_first[usize::from(b)] {
+                if found & t.group != 0 {
+                    continue;
+                }
+                let Some(here) = bytes[k..].get(..t.word.len()) else { continue };
+                let same = if t.fold { here.eq_ignore_ascii_case(&t.word) } else { here == &t.word[..] };
+                if same
+                    && !(t.bounded_before && word_byte(k.checked_sub(1)))
+                    && !(t.bounded_after && word_byte(Some(k + t.word.len())))
+                {
+                    found |= t.group;
+                }
+            }
+        }
+        found
+    }
 }
 
 fn alternation(words: impl Iterator<Item = String>) -> String {
@@ -118,7 +250,7 @@ impl DateGrammar {
             in_month: re(&format!(r"\b(?:in|In|early|late|mid|mid-|since|Since|last|this|next)\s+{m}\b")),
             year: re(r"\b(?P<y>(?:19|20)\d{2})\b"),
             weekday: re(&format!(r"\b(?P<wd>{weekdays})\b")),
-            relative: re(r"(?i)\b(?P<rel>last year|this year|last month|this month|earlier this month|earlier this year|last week|this week|yesterday|today|the same day|the first day|the previous day|the day before)\b"),
+            relative: re(&format!(r"(?i)\b(?P<rel>{})\b", RELATIVE.join("|"))),
             years_offset: re(r"(?i)\b(?P<n>a|one|two|three|four|five|\d+)\s+years?\s+(?P<dir>after|later|before|earlier)\b"),
             header: re(r"(?i)^\s*(?:date|dated|published|posted|updated)?\s*:?\s*(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
             // "NEW DELHI, 10 April 2024 (ANI) –", "ANKARA, Oct 17, 2024 (Reuters) -",
@@ -126,6 +258,7 @@ impl DateGrammar {
             dateline: re(&format!(
                 r"^\s*(?:[\p{{Lu}}][\p{{Lu}}\p{{M}} .'’-]+,|(?i:published|posted|updated|dated)\s*:?(?:\s+(?:{weekdays}),?)?)\s*(?P<date>(?:\d{{1,2}}\s+(?:{months})\s*,?\s+\d{{4}})|(?:(?:{months})\s+\d{{1,2}}\s*,?\s+\d{{4}}))"
             )),
+            triggers: Triggers::new(lexicon),
             months: lexicon.months.clone(),
             weekdays: lexicon.weekdays.clone(),
             blockers: lexicon.cues.date_blockers.clone(),
@@ -166,8 +299,13 @@ impl DateGrammar {
         // engine's own prefilters already skip the others quickly.
         let may_have_digits = !sentence.is_ascii() || sentence.bytes().any(|b| b.is_ascii_digit());
         let scan = |re: &'g Regex, possible: bool| possible.then(|| re.captures_iter(sentence)).into_iter().flatten();
+        // Which groups of patterns can match at all, from the words each needs, found in one pass.
+        let groups = self.triggers.groups_in(sentence);
+        let has_month = groups & Triggers::MONTH != 0;
+        let has_weekday = groups & Triggers::WEEKDAY != 0;
+        let has_relative = groups & Triggers::RELATIVE != 0;
         // A stated number of years before or after the last year: "a year after that in November".
-        let year_shift = self.years_offset.captures(sentence).and_then(|c| {
+        let year_shift = (groups & Triggers::YEARS != 0).then(|| self.years_offset.captures(sentence)).flatten().and_then(|c| {
             let n = match &c["n"].to_lowercase()[..] {
                 "a" | "one" => 1,
                 "two" => 2,
@@ -191,19 +329,19 @@ impl DateGrammar {
             let blocked = self.blocked(sentence, s);
             out.push(DateMention { start: offset + s, end: offset + e, value, blocked, first_day: false });
         };
-        for c in scan(&self.iso, may_have_digits) {
+        for c in scan(&self.iso, may_have_digits && groups & Triggers::DASH != 0) {
             let whole = c.get(0).unwrap();
             let value = (|| {
                 Some(PartialDate::day(NaiveDate::from_ymd_opt(c["y"].parse().ok()?, c["m"].parse().ok()?, c["d"].parse().ok()?)?))
             })();
             push(&mut out, &mut taken, whole.start(), whole.end(), value);
         }
-        for c in scan(&self.day_month_year, may_have_digits) {
+        for c in scan(&self.day_month_year, may_have_digits && has_month) {
             let whole = c.get(0).unwrap();
             let value = self.ymd(c["y"].parse().ok(), self.month_number(&c["month"]), c["d"].parse().ok());
             push(&mut out, &mut taken, whole.start(), whole.end(), value);
         }
-        for c in scan(&self.month_day_year, may_have_digits) {
+        for c in scan(&self.month_day_year, may_have_digits && has_month) {
             let whole = c.get(0).unwrap();
             let (month, d, y) = match c.name("month") {
                 Some(m) => (m.as_str(), &c["d"], &c["y"]),
@@ -212,7 +350,7 @@ impl DateGrammar {
             let value = self.ymd(y.parse().ok(), self.month_number(month), d.parse().ok());
             push(&mut out, &mut taken, whole.start(), whole.end(), value);
         }
-        for c in scan(&self.month_year, may_have_digits) {
+        for c in scan(&self.month_year, may_have_digits && has_month) {
             let whole = c.get(0).unwrap();
             let value = match (c["y"].parse::<i32>(), self.month_number(&c["month"])) {
                 (Ok(y), Some(m)) => Some(PartialDate::month(y, m)),
@@ -220,18 +358,18 @@ impl DateGrammar {
             };
             push(&mut out, &mut taken, whole.start(), whole.end(), value);
         }
-        for c in scan(&self.day_month, may_have_digits) {
+        for c in scan(&self.day_month, may_have_digits && has_month) {
             let whole = c.get(0).unwrap();
             let value = self.ymd(implied_year, self.month_number(&c["month"]), c["d"].parse().ok());
             push(&mut out, &mut taken, whole.start(), whole.end(), value);
         }
-        for c in scan(&self.month_day, may_have_digits) {
+        for c in scan(&self.month_day, may_have_digits && has_month) {
             let whole = c.get(0).unwrap();
             // "May 2" is a date, "May the" is not; a lone month word after a name is too weak.
             let value = self.ymd(implied_year, self.month_number(&c["month"]), c["d"].parse().ok());
             push(&mut out, &mut taken, whole.start(), whole.end(), value);
         }
-        for c in self.in_month.captures_iter(sentence) {
+        for c in scan(&self.in_month, has_month) {
             let m = c.name("month").unwrap();
             let value = match (implied_year, self.month_number(m.as_str())) {
                 (Some(y), Some(mo)) => Some(PartialDate::month(y, mo)),
@@ -239,7 +377,7 @@ impl DateGrammar {
             };
             push(&mut out, &mut taken, m.start(), m.end(), value);
         }
-        for c in scan(&self.year, may_have_digits) {
+        for c in scan(&self.year, may_have_digits && groups & Triggers::CENTURY != 0) {
             let y = c.name("y").unwrap();
             let year: i32 = y.as_str().parse().unwrap_or(0);
             // A year is part of a longer number or code ("2,020", "F-2020") when glued to one.
@@ -248,14 +386,14 @@ impl DateGrammar {
                 push(&mut out, &mut taken, y.start(), y.end(), Some(PartialDate::year(year)));
             }
         }
-        for c in self.weekday.captures_iter(sentence) {
+        for c in scan(&self.weekday, has_weekday) {
             let w = c.name("wd").unwrap();
             let idx = self.weekdays.iter().position(|d| d == w.as_str()).unwrap_or(0) as u32;
             let future = crate::lexicon::contains_phrase(&sentence[..w.start()], "will");
             let value = context.document.map(|doc| PartialDate::day(weekday_near(doc, idx, future)));
             push(&mut out, &mut taken, w.start(), w.end(), value);
         }
-        for c in self.relative.captures_iter(sentence) {
+        for c in scan(&self.relative, has_relative) {
             let r = c.name("rel").unwrap();
             let rel = r.as_str().to_lowercase();
             let doc = context.document;
@@ -346,6 +484,26 @@ mod tests {
 
     fn values(g: &DateGrammar, s: &str, c: &DateContext) -> Vec<String> {
         g.find(s, 0, c).iter().filter_map(|d| d.value.map(|v| v.lexical())).collect()
+    }
+
+    #[test]
+    fn triggers_find_their_words() {
+        let g = grammar();
+        let t = &g.triggers;
+        assert_eq!(t.groups_in("no date here"), 0);
+        assert_eq!(t.groups_in("on 3 May"), Triggers::MONTH);
+        assert_eq!(t.groups_in("the Marine Corps"), 0);
+        assert_eq!(t.groups_in("YESTERDAY"), Triggers::RELATIVE);
+        assert_eq!(t.groups_in("for years"), Triggers::YEARS);
+        assert_eq!(t.groups_in("Friday, 2023-01-02"), Triggers::WEEKDAY | Triggers::RELATIVE | Triggers::DASH | Triggers::CENTURY);
+    }
+
+    #[test]
+    fn relative_keys_cover_every_relative_expression() {
+        for phrase in RELATIVE {
+            let key = RELATIVE_KEYS.iter().find(|(k, _)| phrase.contains(k));
+            assert!(key.is_some_and(|&(k, after)| !after || phrase.ends_with(k) || phrase.contains(&format!("{k} "))), "{phrase}");
+        }
     }
 
     #[test]

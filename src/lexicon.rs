@@ -179,6 +179,41 @@ pub struct Cues {
 pub type WordSet = rustc_hash::FxHashSet<String>;
 pub type WordMap<V> = rustc_hash::FxHashMap<String, V>;
 
+/// The lengths and first letters of a set's words: an ASCII word whose length or (ASCII
+/// lower-cased) first letter no word of the set has is not in it, found without hashing it,
+/// which is what most words of a text are.
+#[derive(Debug, Clone, Default)]
+pub struct WordFilter {
+    /// Bit `n` for a word of `n` bytes (bit 63 for 63 or more).
+    lengths: u64,
+    /// Bit `b` for a word whose first byte is `b`.
+    first: [u64; 4],
+}
+
+impl WordFilter {
+    fn new<'w>(words: impl IntoIterator<Item = &'w String>) -> Self {
+        let mut f = WordFilter::default();
+        for w in words {
+            f.lengths |= 1 << w.len().min(63);
+            if let Some(&b) = w.as_bytes().first() {
+                f.first[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
+        }
+        f
+    }
+
+    /// Whether the set may hold `word` with its ASCII letters lower-cased.
+    fn may_hold(&self, word: &str) -> bool {
+        if self.lengths & (1 << word.len().min(63)) == 0 {
+            return false;
+        }
+        word.as_bytes().first().is_none_or(|b| {
+            let b = b.to_ascii_lowercase();
+            self.first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+        })
+    }
+}
+
 /// One cue list of [`CueSets`]: which phrases start at each word of a sentence is worked out
 /// once per sentence for every list together ([`CueSets::scan`]); a list is then asked about
 /// that sentence's [`SentenceCues`], not its words.
@@ -372,6 +407,11 @@ pub struct Lexicon {
     pub ranks: Vec<Rank>,
     pub roles: Vec<Role>,
     pub unit_heads: Vec<UnitHead>,
+    /// The core words ([`crate::names::core_words`], joined) of each unit head's phrase.
+    pub unit_head_cores: Vec<String>,
+    /// The core of a unit head's phrase, by the core of the phrase or of any of its variants
+    /// (the first head's, when several have one), for [`Lexicon::canonical_unit_core`].
+    unit_head_by_core: WordMap<usize>,
     pub ignorable_modifiers: Vec<String>,
     pub installation_heads: Vec<InstallationHead>,
     pub agreement_kinds: Vec<AgreementKind>,
@@ -384,6 +424,9 @@ pub struct Lexicon {
     pub function_words: WordSet,
     pub name_particles: WordSet,
     pub name_connectors: WordSet,
+    function_filter: WordFilter,
+    particle_filter: WordFilter,
+    connector_filter: WordFilter,
     pub abbreviations: Vec<String>,
     pub honorifics: Vec<String>,
     /// The outlet, region and event words, exactly as written: capitalised words that are no
@@ -391,6 +434,7 @@ pub struct Lexicon {
     name_blockers: WordSet,
     /// The words for a company, ASCII lower-cased: a name after one is a company's.
     company_words: WordSet,
+    company_filter: WordFilter,
     /// [`Lexicon::honorifics`] as a set, for the test at every word.
     honorific_set: WordSet,
     /// The words that a dot after them leaves inside a sentence: each abbreviation and every
@@ -516,11 +560,24 @@ impl Lexicon {
         let name_blockers: WordSet =
             non_entities.outlet_words.iter().chain(&non_entities.region_words).chain(&non_entities.event_words).cloned().collect();
         let company_words: WordSet = non_entities.company_words.iter().map(|w| w.to_ascii_lowercase()).collect();
+        let core = |phrase: &str| crate::names::core_words(phrase).join(" ");
+        let unit_head_cores: Vec<String> = units.head.iter().map(|h| core(&h.phrase)).collect();
+        let mut unit_head_by_core: WordMap<usize> = WordMap::default();
+        for (id, h) in units.head.iter().enumerate() {
+            for v in std::iter::once(&h.phrase).chain(&h.variants) {
+                unit_head_by_core.entry(core(v)).or_insert(id);
+            }
+        }
+        let function_words = lower(function.words);
+        let name_particles = lower(function.name_particles);
+        let name_connectors = lower(function.name_connectors);
         Ok(Lexicon {
             countries: countries.country,
             ranks: ranks.rank,
             roles: roles.role,
             unit_heads: units.head,
+            unit_head_cores,
+            unit_head_by_core,
             ignorable_modifiers: units.ignorable_modifiers,
             installation_heads: installations.head,
             agreement_kinds: agreements.kind,
@@ -529,13 +586,17 @@ impl Lexicon {
             cues,
             months: time.months,
             weekdays: time.weekdays,
-            function_words: lower(function.words),
-            name_particles: lower(function.name_particles),
-            name_connectors: lower(function.name_connectors),
+            function_filter: WordFilter::new(&function_words),
+            particle_filter: WordFilter::new(&name_particles),
+            connector_filter: WordFilter::new(&name_connectors),
+            function_words,
+            name_particles,
+            name_connectors,
             abbreviations: function.abbreviations,
             honorific_set: function.honorifics.iter().cloned().collect(),
             honorifics: function.honorifics,
             name_blockers,
+            company_filter: WordFilter::new(&company_words),
             company_words,
             abbreviation_words,
             patterns,
@@ -570,8 +631,8 @@ impl Lexicon {
             let surface = &text[start..end];
             let (start, end) = (map(start), map(end));
             let exact = surface == pattern;
-            let shouting = surface.chars().any(char::is_alphabetic)
-                && surface.chars().all(|c| !c.is_lowercase());
+            // Only asked of a place name not spelled as in the lexicon.
+            let shouting = || surface.chars().any(char::is_alphabetic) && surface.chars().all(|c| !c.is_lowercase());
             let terms: Vec<Term> = self.pattern_terms[m.pattern().as_usize()]
                 .iter()
                 .copied()
@@ -579,7 +640,7 @@ impl Lexicon {
                     !t.case_sensitive()
                         || exact
                         // Datelines write place names in capitals: "NEW DELHI, 10 April".
-                        || (shouting && matches!(t, Term::City(_) | Term::Country(_)) && surface.len() > 3)
+                        || (matches!(t, Term::City(_) | Term::Country(_)) && surface.len() > 3 && shouting())
                 })
                 .collect();
             if !terms.is_empty() {
@@ -604,15 +665,15 @@ impl Lexicon {
     }
 
     pub fn is_function_word(&self, word: &str) -> bool {
-        in_set(&self.function_words, word)
+        in_set(&self.function_words, &self.function_filter, word)
     }
 
     pub fn is_name_particle(&self, word: &str) -> bool {
-        in_set(&self.name_particles, word)
+        in_set(&self.name_particles, &self.particle_filter, word)
     }
 
     pub fn is_name_connector(&self, word: &str) -> bool {
-        in_set(&self.name_connectors, word)
+        in_set(&self.name_connectors, &self.connector_filter, word)
     }
 
     /// Whether `word` is an outlet, region or event word (letter case as written).
@@ -627,7 +688,17 @@ impl Lexicon {
 
     /// Whether `word` is a word for a company, ignoring ASCII letter case.
     pub fn is_company_word(&self, word: &str) -> bool {
-        in_set_ascii_folded(&self.company_words, word)
+        self.company_filter.may_hold(word) && in_set_ascii_folded(&self.company_words, word)
+    }
+
+    /// The core of the unit head that `phrase` spells (its phrase or a variant), or the core of
+    /// `phrase` itself when it spells none: "Ministry of Defence" → "ministry of defense".
+    pub fn canonical_unit_core(&self, phrase: &str) -> String {
+        let folded = crate::names::core_words(phrase).join(" ");
+        match self.unit_head_by_core.get(&folded) {
+            Some(&h) => self.unit_head_cores[h].clone(),
+            None => folded,
+        }
     }
 
     pub fn is_ignorable_modifier(&self, word: &str) -> bool {
@@ -652,11 +723,20 @@ pub fn fold_marks(text: &str) -> (String, Vec<usize>) {
     use unicode_normalization::UnicodeNormalization;
     let mut folded = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len() + 1);
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(c) = text[i..].chars().next() {
+        // A run of ASCII folds to itself, offset for offset: copy it whole.
+        let run = bytes[i..].iter().position(|b| !b.is_ascii()).unwrap_or(bytes.len() - i);
+        if run > 0 {
+            folded.push_str(&text[i..i + run]);
+            map.extend(i..i + run);
+            i += run;
+            continue;
+        }
         let before = folded.len();
         match c {
             '\u{2019}' | '\u{2018}' | '\u{02BC}' => folded.push('\''),
-            c if c.is_ascii() => folded.push(c),
             c => {
                 for d in std::iter::once(c).nfd().filter(|d| !unicode_normalization::char::is_combining_mark(*d)) {
                     folded.push(d);
@@ -667,13 +747,18 @@ pub fn fold_marks(text: &str) -> (String, Vec<usize>) {
             }
         }
         map.extend(std::iter::repeat(i).take(folded.len() - before));
+        i += c.len_utf8();
     }
     map.push(text.len());
     (folded, map)
 }
 
-/// Whether a set of lower-case words holds `word`, without allocating for ASCII words.
-fn in_set(set: &WordSet, word: &str) -> bool {
+/// Whether a set of lower-case words holds `word`, without allocating for ASCII words and
+/// without hashing those that `filter` rules out.
+fn in_set(set: &WordSet, filter: &WordFilter, word: &str) -> bool {
+    if word.is_ascii() && !filter.may_hold(word) {
+        return false;
+    }
     if word.bytes().all(|b| !b.is_ascii_uppercase()) {
         return set.contains(word);
     }
@@ -699,9 +784,19 @@ fn in_set_ascii_folded(set: &WordSet, word: &str) -> bool {
 
 /// Whether a byte offset sits between a word character and a non-word character.
 pub fn is_word_boundary(text: &str, at: usize) -> bool {
-    let before = text[..at].chars().next_back();
-    let after = text[at..].chars().next();
-    !(before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric))
+    // An ASCII byte is a whole character: decode only around other ones.
+    let bytes = text.as_bytes();
+    let before = match at.checked_sub(1).map(|k| bytes[k]) {
+        None => false,
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => text[..at].chars().next_back().is_some_and(char::is_alphanumeric),
+    };
+    let after = match bytes.get(at) {
+        None => false,
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => text[at..].chars().next().is_some_and(char::is_alphanumeric),
+    };
+    !(before && after)
 }
 
 /// Whether `phrase` occurs in `text` as whole words, ignoring case.

@@ -45,6 +45,11 @@ pub struct Tokens<'a> {
     pub lower: Vec<Cow<'a, str>>,
     /// The cue phrases that start at each token, found once for all the rules that ask.
     pub cues: SentenceCues,
+    /// One past the last token that starts a unit or installation head (0 for none): no
+    /// organisation starts at or after it, as every one needs a head.
+    heads_end: usize,
+    /// One past the last token that starts an agreement head (0 for none).
+    agreements_end: usize,
 }
 
 impl<'a> Tokens<'a> {
@@ -59,7 +64,12 @@ impl<'a> Tokens<'a> {
         }
         let lower: Vec<Cow<'a, str>> = toks.iter().map(|t| lower_case(t.text(text))).collect();
         let cues = lexicon.cue.scan(&lower);
-        Tokens { text, toks, lex, lower, cues }
+        let last_with = |pick: fn(&Term) -> bool| {
+            lex.iter().rposition(|l| l.as_ref().is_some_and(|(_, terms)| terms.iter().any(pick))).map_or(0, |k| k + 1)
+        };
+        let heads_end = last_with(|x| matches!(x, Term::UnitHead(_) | Term::InstallationHead(_)));
+        let agreements_end = last_with(|x| matches!(x, Term::Agreement(_)));
+        Tokens { text, toks, lex, lower, cues, heads_end, agreements_end }
     }
 
     pub fn len(&self) -> usize {
@@ -143,15 +153,19 @@ impl<'a> Tokens<'a> {
     }
     /// Whether the lower-cased words from `i` on spell `phrase`.
     pub fn phrase_at(&self, i: usize, phrase: &str) -> Option<usize> {
+        // The phrase's words one by one, without a splitting iterator: most calls fail on the
+        // first word, and some callers try every token.
         let mut j = i;
-        for part in phrase.split(' ') {
-            if part.is_empty() {
-                continue;
+        let mut rest = phrase.as_bytes();
+        while !rest.is_empty() {
+            let n = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+            if n > 0 {
+                if !self.word(j).as_bytes().eq_ignore_ascii_case(&rest[..n]) {
+                    return None;
+                }
+                j += 1;
             }
-            if !self.word(j).eq_ignore_ascii_case(part) {
-                return None;
-            }
-            j += 1;
+            rest = &rest[(n + 1).min(rest.len())..];
         }
         Some(j)
     }
@@ -526,8 +540,7 @@ impl<'l> DocRecogniser<'l> {
         if sub.class != Class::Unit {
             return None;
         }
-        let head = names::core_words(&self.lex.unit_heads[h].phrase).join(" ");
-        let candidates = self.top_units_with_head(doc, &head);
+        let candidates = self.top_units_with_head(doc, &self.lex.unit_head_cores[h]);
         let nations = t.nations();
         let of_nation = candidates.iter().rev().copied().find(|&u| {
             doc.entity_objects(u, Pred::Country).iter().any(|c| matches!(doc.entities[*c].identity, Identity::Country(k) if nations.contains(&k)))
@@ -550,9 +563,9 @@ impl<'l> DocRecogniser<'l> {
         if !t.is_cap(i) || t.is_cap(end) && t.terms(end).is_none() {
             return None;
         }
-        let head = names::core_words(&self.lex.unit_heads[h].phrase).join(" ");
+        let head = &self.lex.unit_head_cores[h];
         let surface = names::core_words(t.span_text(i, end));
-        let candidates: Vec<LocalId> = self.last_by_head.get(&head)?.iter().rev().copied().filter(|&u| matches!(doc.entities[u].identity, Identity::Unit { parent: None, .. })).collect();
+        let candidates: Vec<LocalId> = self.last_by_head.get(head)?.iter().rev().copied().filter(|&u| matches!(doc.entities[u].identity, Identity::Unit { parent: None, .. })).collect();
         // The unit whose own name ends in the same words ("Land Forces" → "Turkish Land Forces"),
         // else the last one of that kind.
         let same_words: Vec<LocalId> = candidates.iter().copied().filter(|&u| doc.entities[u].names.iter().any(|n| names::core_words(n).ends_with(&surface))).collect();
@@ -599,6 +612,9 @@ impl<'l> DocRecogniser<'l> {
     /// Modifiers and a head word: "Royal Moroccan Air Force", "Ben Guerir airbase",
     /// "Air Force Station Ambala", "No. 17 Squadron".
     fn parse_org(&self, t: &Tokens, i: usize) -> Option<OrgParse> {
+        if i >= t.heads_end {
+            return None;
+        }
         // "the shipbuilder Naval Group": a name after a word for a company is a company's.
         if i > 0 && self.lex.is_company_word(t.word(i - 1)) {
             return None;
@@ -631,6 +647,10 @@ impl<'l> DocRecogniser<'l> {
     /// `mods* head` where mods are countries, demonyms, capitalised words and numbers; lower-case
     /// words only after a demonym or possessive ("Moroccan air force", "…'s training department").
     fn parse_modified_org(&self, t: &Tokens, i: usize, after_possessive: bool) -> Option<OrgParse> {
+        // Every parse ends on a head word.
+        if i >= t.heads_end {
+            return None;
+        }
         let mut j = i;
         let mut countries: Vec<(usize, usize, usize)> = Vec::new();
         // The modifiers' words, spelled out only once a head word is found: most starts fail.
@@ -853,9 +873,10 @@ impl<'l> DocRecogniser<'l> {
                 // acronym ("the IAF and the French Air and Space Force").
                 let plain_cap = |k: usize| t.is_cap(k) && t.terms(k).is_none() && !t.is_all_caps(k);
                 let lw: &str = &t.lower[j];
-                let connector = self.lex.is_name_connector(w)
-                    && !first
+                // The cheap tests first: most lower-case words come first, or after a country.
+                let connector = !first
                     && countries.is_empty()
+                    && self.lex.is_name_connector(w)
                     && !t.is_all_caps(j - 1)
                     && match lw {
                         "the" => t.word(j - 1).eq_ignore_ascii_case("of") && plain_cap(j + 1),
@@ -998,6 +1019,10 @@ impl<'l> DocRecogniser<'l> {
     /// complement: "a defense MOU", "a roadmap for air cooperation", "an agreement delimiting
     /// their maritime zones".
     fn agreement(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, i: usize, spans: &mut Vec<Span>) -> Option<usize> {
+        // Both forms need an agreement head here or further on.
+        if i >= t.agreements_end {
+            return None;
+        }
         // A capitalised name before a capitalised head.
         let mut j = i;
         let mut words = 0;

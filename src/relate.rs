@@ -259,8 +259,8 @@ impl<'l> DocRelater<'l> {
         if !t.is_lower(at) || t.possessive(head_end).is_some() {
             return None;
         }
-        let head = names::core_words(&self.lex.unit_heads[h].phrase).join(" ");
-        let candidates = rec.top_units_with_head(doc, &head);
+        let head = &self.lex.unit_head_cores[h];
+        let candidates = rec.top_units_with_head(doc, head);
         let own = person_country(doc, person);
         let nations: Vec<LocalId> = t.nations().into_iter().filter_map(|c| doc.entities.iter().position(|e| e.identity == Identity::Country(c))).collect();
         let of = |c: LocalId| candidates.iter().rev().copied().find(|&u| doc.entity_objects(u, Pred::Country).contains(&c));
@@ -868,7 +868,7 @@ impl<'l> DocRelater<'l> {
                 if r.unit.is_empty() {
                     continue;
                 }
-                let wanted = canonical_unit_core(self.lex, &r.unit);
+                let wanted = self.lex.canonical_unit_core(&r.unit);
                 let of_kind = |u: usize| matches!(&doc.entities[u].identity, Identity::Unit { core, parent: None } if core.ends_with(&wanted));
                 let units: Vec<usize> = match country {
                     // The unit of that kind of the person's country …
@@ -901,17 +901,6 @@ enum Governor {
     Start,
     End,
     None,
-}
-
-/// The core key of a unit head phrase, as the recogniser computes it.
-fn canonical_unit_core(lex: &Lexicon, phrase: &str) -> String {
-    let folded = names::core_words(phrase).join(" ");
-    for h in &lex.unit_heads {
-        if std::iter::once(&h.phrase).chain(&h.variants).any(|v| names::core_words(v).join(" ") == folded) {
-            return names::core_words(&h.phrase).join(" ");
-        }
-    }
-    folded
 }
 
 /// The country a person is stated to serve: directly, or through the unit they serve in.
