@@ -213,10 +213,14 @@ impl Extractor {
         }
         lap(stages, "read and extract");
         let resolved = resolve::resolve(&analyses, &self.lexicon);
+        let documents = analyses.len();
+        // The resolved graph owns all it needs; free the analyses before the graph is built.
+        drop(analyses);
         lap(stages, "resolve");
         let kg = KnowledgeGraph::from_resolved(&resolved);
+        drop(resolved);
         lap(stages, "graph");
-        Ok((kg, analyses.len(), bytes))
+        Ok((kg, documents, bytes))
     }
 }
 
