@@ -39,7 +39,7 @@ pub enum Error {
     QuerySyntax { message: String, line: Option<usize>, column: Option<usize>, excerpt: String },
     #[error("{what}: {message}")]
     Query { what: String, message: String },
-    #[error("cannot write the results: {source}")]
+    #[error("cannot write the results")]
     Output { source: std::io::Error },
     #[error("{}: invalid SHACL shapes: {message}", path.display())]
     Shapes { path: PathBuf, message: String },

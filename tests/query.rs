@@ -374,3 +374,24 @@ fn query_can_be_read_from_standard_input() {
 fn a_query_or_a_file_is_required() {
     attache().arg("query").assert().failure().code(2);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let built = built();
+    // A cross product: far more rows than a pipe holds, so writing must meet the closed pipe.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("attache"))
+        .args(["query", "SELECT * WHERE { ?a ?b ?c . ?d a ?e }", "--graph"])
+        .arg(built.ttl())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "exit {:?}, stderr: {stderr}", output.status);
+    assert!(stderr.is_empty(), "stderr: {stderr}");
+}
