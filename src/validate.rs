@@ -224,9 +224,10 @@ impl Shapes {
         for shape in &self.shapes {
             let focus_nodes = data.focus_nodes(&shape.targets);
             for property in &shape.properties {
+                let path = data.property(property.path.as_ref());
                 for constraint in &property.constraints {
                     for &focus in &focus_nodes {
-                        data.check(focus, property, constraint, &mut violations);
+                        data.check(focus, property, path, constraint, &mut violations);
                     }
                 }
             }
@@ -411,10 +412,9 @@ impl<'a> DataGraph<'a> {
         self.properties.iter().position(|q| q.as_str() == p.as_str()).map(|i| i as u8)
     }
 
-    /// The values of `focus` for property `p` (one the shapes read).
-    fn objects(&self, focus: u32, p: NamedNodeRef<'_>) -> impl Iterator<Item = u32> + '_ {
+    /// The values of `focus` for property number `p` (from [`DataGraph::property`]).
+    fn objects(&self, focus: u32, p: Option<u8>) -> impl Iterator<Item = u32> + '_ {
         let of_focus = &self.triples[self.first_of[focus as usize] as usize..self.first_of[focus as usize + 1] as usize];
-        let p = self.property(p);
         of_focus.iter().filter(move |t| Some(t.1) == p).map(|t| t.2)
     }
 
@@ -447,8 +447,10 @@ impl<'a> DataGraph<'a> {
         }
     }
 
-    fn check(&self, focus: u32, property: &PropertyShape, constraint: &Constraint, out: &mut BTreeSet<Violation>) {
-        let values: Vec<u32> = self.objects(focus, property.path.as_ref()).collect();
+    /// Check one constraint of a property shape on one focus node; `path` is the number of the
+    /// property shape's path, looked up once per shape rather than per focus node.
+    fn check(&self, focus: u32, property: &PropertyShape, path: Option<u8>, constraint: &Constraint, out: &mut BTreeSet<Violation>) {
+        let values: Vec<u32> = self.objects(focus, path).collect();
         let mut violation = |message: String| {
             out.insert(Violation { focus: show(self.terms[focus as usize]), path: query::shorten(property.path.as_str()), message });
         };
@@ -477,7 +479,7 @@ impl<'a> DataGraph<'a> {
             }
             Constraint::LessThan(other) => {
                 for &value in &values {
-                    for o in self.objects(focus, other.as_ref()) {
+                    for o in self.objects(focus, self.property(other.as_ref())) {
                         let (value, o) = (self.terms[value as usize], self.terms[o as usize]);
                         if !less_than(value, o) {
                             violation(format!("value {} is not less than {} {} (sh:lessThan)", show(value), query::shorten(other.as_str()), show(o)));
