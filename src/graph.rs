@@ -5,8 +5,16 @@
 //! (`att:commands` …) plus `prov:wasDerivedFrom`, `att:denotes` and `att:inDocument`. Literal
 //! attributes (rank, role, topic, date) sit on their entity node. The evidence of every
 //! statement is kept beside the graph for `attache explain`.
+//!
+//! A sentence is quoted by every statement it is evidence for, and a document's name by each
+//! piece of evidence from it: in evidence these are [`SharedText`], one allocation each however
+//! often they are quoted.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -15,6 +23,96 @@ use crate::dates::PartialDate;
 use crate::names;
 use crate::resolve::{Evidence, Resolved, Value};
 use crate::vocab;
+
+/// Immutable text shared by reference count, read as a `str` (it dereferences to one, and
+/// compares, orders, hashes, prints and converts into a `String` as the text does).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedText(Arc<str>);
+
+impl SharedText {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for SharedText {
+    fn default() -> Self {
+        SharedText(Arc::from(""))
+    }
+}
+
+impl Deref for SharedText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedText {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for SharedText {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl From<&str> for SharedText {
+    fn from(text: &str) -> Self {
+        SharedText(Arc::from(text))
+    }
+}
+
+impl From<String> for SharedText {
+    fn from(text: String) -> Self {
+        SharedText(Arc::from(text))
+    }
+}
+
+impl From<&SharedText> for String {
+    fn from(text: &SharedText) -> Self {
+        text.as_str().to_owned()
+    }
+}
+
+impl From<SharedText> for String {
+    fn from(text: SharedText) -> Self {
+        text.as_str().to_owned()
+    }
+}
+
+impl PartialEq<str> for SharedText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for SharedText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for SharedText {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
 
 /// A literal attribute of an entity.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -64,11 +162,11 @@ pub enum Edge {
 /// The evidence of one statement: its sentence and rule.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct StatementEvidence {
-    pub document: String,
+    pub document: SharedText,
     /// Code point offsets of the sentence in the document.
     pub start: usize,
     pub end: usize,
-    pub sentence: String,
+    pub sentence: SharedText,
     pub rule: &'static str,
 }
 
@@ -89,41 +187,36 @@ pub struct KnowledgeGraph {
 impl KnowledgeGraph {
     /// Build the graph from the resolved entities, minting deterministic IRIs.
     pub fn from_resolved(r: &Resolved) -> Self {
-        let mut kg = KnowledgeGraph::default();
-        let labels = visit_labels(r);
-        // Mint IRIs: a slug of the label; on a clash, a suffix in an order that depends only on content.
-        let mut wanted: Vec<(String, String, usize)> = r
-            .entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let label = if e.class == Class::Visit { labels[&i].1.clone() } else { names::slug(&e.label) };
-                let tiebreak = format!(
-                    "{}|{}|{}",
-                    e.label,
-                    e.alt_labels.iter().cloned().collect::<Vec<_>>().join("|"),
-                    e.documents.iter().map(|d| r.documents[*d].name.clone()).collect::<Vec<_>>().join("|")
-                );
-                (format!("{}{}/{}", vocab::ID, e.class.slug(), label), tiebreak, i)
-            })
-            .collect();
-        wanted.sort();
-        let mut iris = vec![String::new(); r.entities.len()];
-        let mut used: BTreeMap<String, usize> = BTreeMap::new();
-        for (base, _, i) in &wanted {
-            let n = used.entry(base.clone()).or_insert(0);
-            *n += 1;
-            iris[*i] = if *n == 1 { base.clone() } else { format!("{base}-{n}") };
+        let mut labels = visit_labels(r);
+        let mut iris = mint_iris(r, &labels);
+        // Mentions by document, span and entity IRI. Resolve lists them document by document, so
+        // only each document's own need sorting.
+        debug_assert!(r.mentions.windows(2).all(|w| w[0].doc <= w[1].doc));
+        let mut sorted_mentions: Vec<_> = r.mentions.iter().collect();
+        for in_doc in sorted_mentions.chunk_by_mut(|a, b| a.doc == b.doc) {
+            in_doc.sort_by(|a, b| (a.start, a.end, &iris[a.entity]).cmp(&(b.start, b.end, &iris[b.entity])));
         }
+        // The graph is allocated at its final size: grown by doubling, its node and edge vectors
+        // would be copied over and over at corpus scale. A span's mentions are one node.
+        let spans = sorted_mentions.chunk_by(|a, b| (a.doc, a.start, a.end) == (b.doc, b.start, b.end)).count();
+        let nodes = r.entities.len() + r.documents.len() + spans;
+        let derived: usize = r.entities.iter().map(|e| e.documents.len()).sum();
+        let relations = r.facts.iter().filter(|f| matches!(f.object, Value::Node(_))).count();
+        // At most one `denotes` edge per mention, and one `inDocument` edge per span.
+        let edges = derived + spans + r.mentions.len() + relations;
+        let mut kg = KnowledgeGraph { graph: DiGraph::with_capacity(nodes, edges), evidence: BTreeMap::new() };
         // Entity nodes in IRI order, then documents, then mentions.
         let mut order: Vec<usize> = (0..r.entities.len()).collect();
         order.sort_by(|a, b| iris[*a].cmp(&iris[*b]));
         let mut node_of = vec![NodeIndex::end(); r.entities.len()];
         for i in order {
             let e = &r.entities[i];
-            let label = if e.class == Class::Visit { labels[&i].0.clone() } else { e.label.clone() };
+            let label = match labels[i].take() {
+                Some((label, _)) => label,
+                None => e.label.clone(),
+            };
             node_of[i] = kg.graph.add_node(Node {
-                iri: iris[i].clone(),
+                iri: std::mem::take(&mut iris[i]),
                 kind: NodeKind::Entity {
                     class: e.class,
                     label,
@@ -134,13 +227,16 @@ impl KnowledgeGraph {
                 },
             });
         }
+        // Each document's name as an IRI segment, written out once for all its mentions.
+        let segments: Vec<String> = r.documents.iter().map(|d| names::iri_segment(&d.name)).collect();
         let docs: Vec<NodeIndex> = r
             .documents
             .iter()
-            .map(|d| {
+            .zip(&segments)
+            .map(|(d, segment)| {
                 kg.graph.add_node(Node {
-                    iri: format!("{}document/{}", vocab::ID, names::iri_segment(&d.name)),
-                    kind: NodeKind::Document { name: d.name.clone(), date: d.date },
+                    iri: format!("{}document/{}", vocab::ID, segment),
+                    kind: NodeKind::Document { name: d.name.as_str().to_owned(), date: d.date },
                 })
             })
             .collect();
@@ -149,8 +245,6 @@ impl KnowledgeGraph {
                 kg.graph.add_edge(node_of[i], docs[*d], Edge::DerivedFrom);
             }
         }
-        let mut sorted_mentions: Vec<_> = r.mentions.iter().collect();
-        sorted_mentions.sort_by(|a, b| (a.doc, a.start, a.end, &iris[a.entity]).cmp(&(b.doc, b.start, b.end, &iris[b.entity])));
         // One node per span: spans that name several entities are consecutive in this order.
         let mut last_span: Option<((usize, usize, usize), NodeIndex)> = None;
         for m in sorted_mentions {
@@ -158,10 +252,10 @@ impl KnowledgeGraph {
             let node = match last_span {
                 Some((last, node)) if last == span => node,
                 _ => {
-                    let doc_name = &r.documents[m.doc].name;
-                    let iri = format!("{}mention/{}-{}-{}", vocab::ID, names::iri_segment(doc_name), m.start, m.end);
-                    let sentence = r.documents[m.doc].sentences.get(m.sentence).map(|s| s.2.clone()).unwrap_or_default();
-                    let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc_name.clone(), sentence };
+                    let doc = &r.documents[m.doc];
+                    let iri = mention_iri(&segments[m.doc], m.start, m.end);
+                    let sentence = doc.sentences.get(m.sentence).map(|s| s.2.as_str().to_owned()).unwrap_or_default();
+                    let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc.name.as_str().to_owned(), sentence };
                     let n = kg.graph.add_node(Node { iri, kind });
                     kg.graph.add_edge(n, docs[m.doc], Edge::InDocument);
                     last_span = Some((span, n));
@@ -172,7 +266,7 @@ impl KnowledgeGraph {
                 kg.graph.add_edge(node, node_of[m.entity], Edge::Denotes);
             }
         }
-        let evidence_of = |ev: &BTreeSet<Evidence>| -> Vec<StatementEvidence> {
+        let evidence_of = |ev: &[Evidence]| -> Vec<StatementEvidence> {
             ev.iter()
                 .map(|e| {
                     let doc = &r.documents[e.doc];
@@ -181,6 +275,10 @@ impl KnowledgeGraph {
                 })
                 .collect()
         };
+        // The statements are collected, sorted and then built into the map in one pass that fills
+        // its nodes, rather than inserted one by one. (Resolve merged the facts, so no two have
+        // the same key.)
+        let mut statements = Vec::with_capacity(r.facts.len());
         for f in &r.facts {
             let s = node_of[f.subject];
             let object = match &f.object {
@@ -203,8 +301,10 @@ impl KnowledgeGraph {
                     StatementObject::Literal(lit)
                 }
             };
-            kg.evidence.insert((s, f.pred, object), evidence_of(&f.evidence));
+            statements.push(((s, f.pred, object), evidence_of(&f.evidence)));
         }
+        statements.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        kg.evidence = statements.into_iter().collect();
         kg
     }
 
@@ -258,21 +358,100 @@ impl KnowledgeGraph {
     }
 }
 
-/// Each visit's composed label ("Tomer Bar's visit to Morocco") and IRI slug.
-fn visit_labels(r: &Resolved) -> BTreeMap<usize, (String, String)> {
-    let mut out = BTreeMap::new();
+/// `…/id/mention/{document}-{start}-{end}`, written into a string of the right size at once:
+/// `format!` would grow it piece by piece, reallocating, and there is one per mention.
+fn mention_iri(document: &str, start: usize, end: usize) -> String {
+    const PREFIX: &str = "mention/";
+    // Two numbers of at most 20 digits and their hyphens.
+    let mut iri = String::with_capacity(vocab::ID.len() + PREFIX.len() + document.len() + 42);
+    iri.push_str(vocab::ID);
+    iri.push_str(PREFIX);
+    iri.push_str(document);
+    for n in [start, end] {
+        iri.push('-');
+        push_decimal(&mut iri, n);
+    }
+    iri
+}
+
+/// Append `n` in decimal, as `Display` writes it (without the formatting machinery, which costs
+/// several times more for a number this short).
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut rest = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+}
+
+/// The IRI of each entity: a slug of its label under its class; entities whose slugs clash
+/// are told apart by a suffix, in an order that depends only on their content.
+fn mint_iris(r: &Resolved, visit_labels: &[Option<(String, String)>]) -> Vec<String> {
+    let mut iris: Vec<String> = r
+        .entities
+        .iter()
+        .zip(visit_labels)
+        .map(|(e, visit)| {
+            let slug = match visit {
+                Some((_, slug)) => slug.clone(),
+                None => names::slug(&e.label),
+            };
+            format!("{}{}/{}", vocab::ID, e.class.slug(), slug)
+        })
+        .collect();
+    let mut by_iri: Vec<usize> = (0..iris.len()).collect();
+    by_iri.sort_unstable_by(|a, b| iris[*a].cmp(&iris[*b]));
+    // The first of a clashing group, by its content, keeps the IRI; the n-th gets `-n`. The
+    // content is written out only for the entities that clash.
+    let content = |i: usize| {
+        let e = &r.entities[i];
+        format!(
+            "{}|{}|{}",
+            e.label,
+            e.alt_labels.iter().cloned().collect::<Vec<_>>().join("|"),
+            e.documents.iter().map(|d| r.documents[*d].name.as_str()).collect::<Vec<_>>().join("|")
+        )
+    };
+    let mut start = 0;
+    while start < by_iri.len() {
+        let base = &iris[by_iri[start]];
+        let len = by_iri[start..].iter().take_while(|&&i| iris[i] == *base).count();
+        if len > 1 {
+            let mut clash: Vec<(String, usize)> = by_iri[start..start + len].iter().map(|&i| (content(i), i)).collect();
+            clash.sort();
+            let base = base.clone();
+            for (n, (_, i)) in clash.into_iter().enumerate().skip(1) {
+                iris[i] = format!("{base}-{}", n + 1);
+            }
+        }
+        start += len;
+    }
+    iris
+}
+
+/// Each visit's composed label ("Tomer Bar's visit to Morocco") and IRI slug, by entity index
+/// (`None` for other entities).
+fn visit_labels(r: &Resolved) -> Vec<Option<(String, String)>> {
+    let mut out = vec![None; r.entities.len()];
     // The facts about each visit, in fact order, so each visit reads only its own.
-    let mut facts_of: BTreeMap<usize, Vec<&crate::resolve::ResolvedFact>> = BTreeMap::new();
+    let mut facts_of: Vec<Vec<&crate::resolve::ResolvedFact>> = vec![Vec::new(); r.entities.len()];
     for f in &r.facts {
         if r.entities[f.subject].class == Class::Visit {
-            facts_of.entry(f.subject).or_default().push(f);
+            facts_of[f.subject].push(f);
         }
     }
     for (i, e) in r.entities.iter().enumerate() {
         if e.class != Class::Visit {
             continue;
         }
-        let facts: &[&crate::resolve::ResolvedFact] = facts_of.get(&i).map(Vec::as_slice).unwrap_or_default();
+        let facts: &[&crate::resolve::ResolvedFact] = &facts_of[i];
         let find = |p: Pred| {
             facts.iter().filter(|f| f.pred == p).find_map(|f| match f.object {
                 Value::Node(o) => Some(r.entities[o].label.clone()),
@@ -292,7 +471,7 @@ fn visit_labels(r: &Resolved) -> BTreeMap<usize, (String, String)> {
             Some(d) => format!("{}-{}", names::slug(&label.replace("'s visit to", "")), d),
             None => names::slug(&label.replace("'s visit to", "")),
         };
-        out.insert(i, (label, slug));
+        out[i] = Some((label, slug));
     }
     out
 }

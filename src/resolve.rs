@@ -8,11 +8,15 @@
 //! through blocking keys (a name word's skeleton, a unit's key), never by comparing all pairs.
 //! Every merge records its reason, and every inferred fact the rule and premise behind it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Display;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analysis::{Class, DocAnalysis, Identity, LocalId, Object, Pred};
 use crate::dates::PartialDate;
-use crate::lexicon::Lexicon;
+use crate::graph::SharedText;
+use crate::lexicon::{CountryId, Lexicon};
 use crate::names;
 
 /// Where a statement comes from: a document's sentence and the rule that read it.
@@ -38,9 +42,11 @@ pub struct ResolvedFact {
     pub subject: usize,
     pub pred: Pred,
     pub object: Value,
-    pub evidence: BTreeSet<Evidence>,
+    /// Sorted, without duplicates.
+    pub evidence: Vec<Evidence>,
 }
 
+/// A mention of an entity; [`Resolved::mentions`] lists them document by document.
 #[derive(Debug, Clone)]
 pub struct ResolvedMention {
     pub doc: usize,
@@ -65,12 +71,13 @@ pub struct ResolvedEntity {
     pub rules: BTreeSet<&'static str>,
 }
 
-/// A document as the graph records it.
+/// A document as the graph records it. Its name and sentences are shared, not copied, by every
+/// mention and piece of evidence that quotes them.
 #[derive(Debug, Clone)]
 pub struct DocumentInfo {
-    pub name: String,
+    pub name: SharedText,
     pub date: Option<chrono::NaiveDate>,
-    pub sentences: Vec<(usize, usize, String)>,
+    pub sentences: Vec<(usize, usize, SharedText)>,
 }
 
 /// The merged result of all documents.
@@ -79,18 +86,21 @@ pub struct Resolved {
     pub documents: Vec<DocumentInfo>,
     pub entities: Vec<ResolvedEntity>,
     pub facts: Vec<ResolvedFact>,
+    /// In document order.
     pub mentions: Vec<ResolvedMention>,
 }
 
+/// Disjoint sets of flat nodes. Each set's members form a ring through `next`, so a union
+/// splices two rings in constant time and without allocating, and a set's members are walked
+/// from its root (in no particular order: every reader collects them into a set).
 struct UnionFind {
     parent: Vec<usize>,
-    /// The members of each root's set (empty for non-roots).
-    members: Vec<Vec<usize>>,
+    next: Vec<usize>,
 }
 
 impl UnionFind {
     fn new(n: usize) -> Self {
-        UnionFind { parent: (0..n).collect(), members: (0..n).map(|x| vec![x]).collect() }
+        UnionFind { parent: (0..n).collect(), next: (0..n).collect() }
     }
     fn find(&mut self, x: usize) -> usize {
         let mut r = x;
@@ -113,25 +123,58 @@ impl UnionFind {
         }
         let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
         self.parent[hi] = lo;
-        let moved = std::mem::take(&mut self.members[hi]);
-        self.members[lo].extend(moved);
+        // Swapping the successors of one member of each ring joins the two rings into one.
+        self.next.swap(lo, hi);
         true
+    }
+    /// The members of the set of `x`, starting with `x`.
+    fn members(&self, x: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut cur = Some(x);
+        std::iter::from_fn(move || {
+            let here = cur?;
+            let next = self.next[here];
+            cur = (next != x).then_some(next);
+            Some(here)
+        })
     }
 }
 
+/// No fact: the end of a node's list in [`Merger::first_fact`] and [`Merger::next_fact`].
+const NO_FACT: usize = usize::MAX;
+
 #[derive(Debug, Clone)]
-struct FlatFact {
+struct FlatFact<'a> {
     s: usize,
     pred: Pred,
-    o: FlatObject,
+    o: FlatObject<'a>,
     ev: Evidence,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum FlatObject {
+/// A fact's object; text is borrowed from the document analyses until the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FlatObject<'a> {
     Node(usize),
-    Text(String),
+    Text(&'a str),
     Date(PartialDate),
+}
+
+/// A fact's object as [`Resolved`] will state it, ordered as [`Value`] is, with its text still
+/// borrowed: facts are merged by sorting these, and only the merged ones own their text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum ValueRef<'a> {
+    Node(usize),
+    Text(&'a str),
+    Date(PartialDate),
+}
+
+impl ValueRef<'_> {
+    fn to_value(self) -> Value {
+        match self {
+            ValueRef::Node(n) => Value::Node(n),
+            ValueRef::Text(t) => Value::Text(t.to_owned()),
+            ValueRef::Date(d) => Value::Date(d),
+        }
+    }
 }
 
 struct Merger<'a> {
@@ -139,13 +182,19 @@ struct Merger<'a> {
     lex: &'a Lexicon,
     /// (document, local id) of each flat node.
     origin: Vec<(usize, LocalId)>,
+    /// The class of each flat node (read for every fact in every inference round).
+    class_of: Vec<Class>,
     /// The flat index of each document's first local entity.
     offsets: Vec<usize>,
     uf: UnionFind,
-    facts: Vec<FlatFact>,
-    /// Indices into `facts` of each flat node's facts as subject.
-    facts_of: Vec<Vec<usize>>,
-    reasons: BTreeMap<usize, BTreeSet<String>>,
+    facts: Vec<FlatFact<'a>>,
+    /// Each flat node's facts as subject, as a list threaded through the facts: the index of
+    /// its latest fact, and from each fact the index of the one added before it for the same
+    /// subject ([`NO_FACT`] ends both). One allocation for all nodes instead of one per node.
+    first_fact: Vec<usize>,
+    next_fact: Vec<usize>,
+    /// Why clusters were merged, by the root the cluster had when they were.
+    reasons: FxHashMap<usize, BTreeSet<String>>,
 }
 
 /// Merge the analyses of all documents. The documents must be sorted by name; the result does
@@ -157,23 +206,35 @@ pub fn resolve(docs: &[DocAnalysis], lex: &Lexicon) -> Resolved {
         offsets.push(origin.len());
         origin.extend((0..doc.entities.len()).map(|l| (d, l)));
     }
-    let mut facts = Vec::new();
+    let class_of = origin.iter().map(|&(d, l)| docs[d].entities[l].class).collect();
+    let n = origin.len();
+    // Inference adds at most one fact per flat node (a cluster takes a country only while it has
+    // none, and keeps it through every merge), so the facts never outgrow this and are never
+    // copied to a larger vector.
+    let capacity = docs.iter().map(|d| d.facts.len()).sum::<usize>() + n;
+    let mut m = Merger {
+        docs,
+        lex,
+        origin,
+        class_of,
+        offsets,
+        uf: UnionFind::new(n),
+        facts: Vec::with_capacity(capacity),
+        first_fact: vec![NO_FACT; n],
+        next_fact: Vec::with_capacity(capacity),
+        reasons: FxHashMap::default(),
+    };
     for (d, doc) in docs.iter().enumerate() {
+        let offset = m.offsets[d];
         for f in &doc.facts {
             let o = match &f.object {
-                Object::Entity(e) => FlatObject::Node(offsets[d] + e),
-                Object::Text(t) => FlatObject::Text(t.clone()),
+                Object::Entity(e) => FlatObject::Node(offset + e),
+                Object::Text(t) => FlatObject::Text(t),
                 Object::Date(x) => FlatObject::Date(*x),
             };
-            facts.push(FlatFact { s: offsets[d] + f.subject, pred: f.pred, o, ev: Evidence { doc: d, sentence: f.sentence, rule: f.rule } });
+            m.add_fact(FlatFact { s: offset + f.subject, pred: f.pred, o, ev: Evidence { doc: d, sentence: f.sentence, rule: f.rule } });
         }
     }
-    let n = origin.len();
-    let mut facts_of = vec![Vec::new(); n];
-    for (i, f) in facts.iter().enumerate() {
-        facts_of[f.s].push(i);
-    }
-    let mut m = Merger { docs, lex, origin, offsets: offsets.clone(), uf: UnionFind::new(n), facts, facts_of, reasons: BTreeMap::new() };
     m.merge_places();
     m.merge_people();
     for _ in 0..2 {
@@ -188,30 +249,44 @@ pub fn resolve(docs: &[DocAnalysis], lex: &Lexicon) -> Resolved {
     m.build()
 }
 
+/// Whether two sorted slices share no element.
+fn disjoint(a: &[usize], b: &[usize]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return false,
+        }
+    }
+    true
+}
+
 /// The countries of each cluster, as roots, through one merge pass that unions clusters of one
 /// class while country clusters stay as they are: a union adds the two sets, so each cluster's
-/// facts are read once, not once per member (which made large clusters quadratic).
+/// facts are read once, not once per member (which made large clusters quadratic). Each set is
+/// a sorted `Vec`, as [`Merger::objects`] returns it.
 #[derive(Default)]
-struct CountriesOf(HashMap<usize, BTreeSet<usize>>);
+struct CountriesOf(FxHashMap<usize, Vec<usize>>);
 
 impl CountriesOf {
-    fn get(&mut self, m: &mut Merger<'_>, x: usize) -> BTreeSet<usize> {
+    fn get(&mut self, m: &mut Merger<'_>, x: usize) -> Vec<usize> {
         let root = m.uf.find(x);
-        if let Some(c) = self.0.get(&root) {
-            return c.clone();
-        }
-        let c = m.objects(root, Pred::Country);
-        self.0.insert(root, c.clone());
-        c
+        self.0.entry(root).or_insert_with(|| m.objects(root, Pred::Country)).clone()
     }
 
-    fn union(&mut self, m: &mut Merger<'_>, a: usize, b: usize, reason: String) {
+    fn union(&mut self, m: &mut Merger<'_>, a: usize, b: usize, reason: impl Display) {
         let (ra, rb) = (m.uf.find(a), m.uf.find(b));
         if ra == rb {
-            return m.union(a, b, reason);
+            return;
         }
         let merged = match (self.0.remove(&ra), self.0.remove(&rb)) {
-            (Some(x), Some(y)) => Some(x.union(&y).copied().collect()),
+            (Some(mut x), Some(y)) => {
+                x.extend(y);
+                x.sort_unstable();
+                x.dedup();
+                Some(x)
+            }
             _ => None,
         };
         m.union(a, b, reason);
@@ -221,11 +296,90 @@ impl CountriesOf {
     }
 }
 
-impl<'a> Merger<'a> {
-    fn class(&self, x: usize) -> Class {
-        let (d, l) = self.origin[x];
-        self.docs[d].entities[l].class
+/// What [`Merger::build`] gathers from the members of one cluster.
+#[derive(Default)]
+struct Collected<'a> {
+    forms: BTreeSet<&'a str>,
+    /// In order, without duplicates.
+    documents: Vec<usize>,
+    rules: BTreeSet<&'static str>,
+}
+
+/// What [`Merger::merge_places`] keys places by: a country, or a city's folded name.
+#[derive(PartialEq, Eq, Hash)]
+enum PlaceKey {
+    Country(CountryId),
+    City(String),
+}
+
+/// The kinds of country inference, by what links the two clusters; see [`Merger::infer`].
+#[derive(Clone, Copy)]
+enum Inference {
+    /// A person serves their unit's country; a unit is its member's country's.
+    PersonOfUnit,
+    /// A unit is in its parent unit's country.
+    UnitOfParent,
+    /// An installation is in its operator's country, and the operator in the installation's.
+    BaseOperatedBy,
+    /// An installation is in its city's country, and the city in the installation's.
+    BaseInCity,
+    /// What a visitor toured, and who received them, lie in the country visited.
+    VisitSiteOrHost,
+}
+
+impl Inference {
+    /// The inference a fact of `pred` from a cluster of `s` to one of `o` allows, if any.
+    fn of(pred: Pred, s: Class, o: Class) -> Option<Inference> {
+        Some(match (pred, s, o) {
+            (Pred::Commands | Pred::MemberOf, Class::Person, Class::Unit) => Inference::PersonOfUnit,
+            (Pred::PartOf, Class::Unit, Class::Unit) => Inference::UnitOfParent,
+            (Pred::OperatedBy, Class::Base, Class::Unit) => Inference::BaseOperatedBy,
+            (Pred::LocatedIn, Class::Base, Class::City) => Inference::BaseInCity,
+            (Pred::Site | Pred::Host, Class::Visit, Class::Base | Class::City | Class::Unit) => Inference::VisitSiteOrHost,
+            _ => return None,
+        })
     }
+
+    /// The rules by which a subject without a country takes its object's single country, and
+    /// an object without one takes its subject's single country (or, for a visit's sites and
+    /// hosts, the visit's single destination).
+    fn rules(self) -> (Option<&'static str>, Option<&'static str>) {
+        match self {
+            Inference::PersonOfUnit => (Some("inferred-country-from-unit"), Some("inferred-unit-country-from-member")),
+            Inference::UnitOfParent => (Some("inferred-country-from-parent-unit"), None),
+            Inference::BaseOperatedBy => (Some("inferred-base-country-from-operator"), Some("inferred-operator-country-from-base")),
+            Inference::BaseInCity => (Some("inferred-base-country-from-city"), Some("inferred-city-country-from-base")),
+            Inference::VisitSiteOrHost => (None, Some("inferred-country-from-visit-destination")),
+        }
+    }
+}
+
+/// What [`Merger::infer`] needs of a set of countries (or destinations): whether it is empty,
+/// and its element when it has exactly one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Countries {
+    None,
+    One(usize),
+    Several,
+}
+
+impl Countries {
+    fn add(&mut self, c: usize) {
+        *self = match *self {
+            Countries::None => Countries::One(c),
+            Countries::One(x) if x == c => Countries::One(x),
+            _ => Countries::Several,
+        };
+    }
+    fn single(self) -> Option<usize> {
+        match self {
+            Countries::One(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Merger<'a> {
     fn identity(&self, x: usize) -> &'a Identity {
         let (d, l) = self.origin[x];
         &self.docs[d].entities[l].identity
@@ -235,60 +389,78 @@ impl<'a> Merger<'a> {
         &self.docs[d].entities[l].names
     }
     fn of_class(&self, class: Class) -> Vec<usize> {
-        (0..self.origin.len()).filter(|&x| self.class(x) == class).collect()
+        (0..self.origin.len()).filter(|&x| self.class_of[x] == class).collect()
     }
 
-    fn union(&mut self, a: usize, b: usize, reason: String) {
+    /// Merge the clusters of `a` and `b`, recording why under the merged cluster's root. The
+    /// reason is written out only when two clusters do merge.
+    fn union(&mut self, a: usize, b: usize, reason: impl Display) {
         if self.uf.union(a, b) {
             let root = self.uf.find(a);
-            self.reasons.entry(root).or_default().insert(reason);
+            self.reasons.entry(root).or_default().insert(reason.to_string());
         }
     }
 
-    /// Root ids of the objects of `pred` from any member of `root`'s cluster.
-    fn objects(&mut self, root: usize, pred: Pred) -> BTreeSet<usize> {
-        let root = self.uf.find(root);
-        let mut found = Vec::new();
-        for &m in &self.uf.members[root] {
-            for &fi in &self.facts_of[m] {
-                if self.facts[fi].pred == pred {
-                    if let FlatObject::Node(o) = self.facts[fi].o {
-                        found.push(o);
-                    }
-                }
-            }
-        }
-        found.into_iter().map(|o| self.uf.find(o)).collect()
+    fn same_cluster(&mut self, a: usize, b: usize) -> bool {
+        self.uf.find(a) == self.uf.find(b)
     }
 
-    fn dates(&mut self, root: usize) -> Vec<PartialDate> {
-        let root = self.uf.find(root);
-        let mut out = Vec::new();
-        for &m in &self.uf.members[root] {
-            for &fi in &self.facts_of[m] {
-                if let (Pred::Date, FlatObject::Date(d)) = (self.facts[fi].pred, &self.facts[fi].o) {
-                    out.push(*d);
-                }
-            }
-        }
-        out
+    /// The facts whose subject is a member of the cluster of `x`.
+    fn cluster_facts(&self, x: usize) -> impl Iterator<Item = &FlatFact<'a>> + '_ {
+        self.uf.members(x).flat_map(move |m| {
+            let mut fi = self.first_fact[m];
+            std::iter::from_fn(move || {
+                let f = self.facts.get(fi)?;
+                fi = self.next_fact[fi];
+                Some(f)
+            })
+        })
     }
 
-    fn add_fact(&mut self, f: FlatFact) {
-        self.facts_of[f.s].push(self.facts.len());
+    /// Root ids of the objects of `pred` from any member of `x`'s cluster, sorted and without
+    /// duplicates.
+    fn objects(&mut self, x: usize, pred: Pred) -> Vec<usize> {
+        let root = self.uf.find(x);
+        let found: Vec<usize> = self
+            .cluster_facts(root)
+            .filter(|f| f.pred == pred)
+            .filter_map(|f| match f.o {
+                FlatObject::Node(o) => Some(o),
+                _ => None,
+            })
+            .collect();
+        let mut roots: Vec<usize> = found.into_iter().map(|o| self.uf.find(o)).collect();
+        roots.sort_unstable();
+        roots.dedup();
+        roots
+    }
+
+    fn dates(&mut self, x: usize) -> Vec<PartialDate> {
+        let root = self.uf.find(x);
+        self.cluster_facts(root)
+            .filter_map(|f| match (f.pred, f.o) {
+                (Pred::Date, FlatObject::Date(d)) => Some(d),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn add_fact(&mut self, f: FlatFact<'a>) {
+        let fi = self.facts.len();
+        self.next_fact.push(std::mem::replace(&mut self.first_fact[f.s], fi));
         self.facts.push(f);
     }
 
     fn merge_places(&mut self) {
-        let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+        let mut by_key: FxHashMap<PlaceKey, usize> = FxHashMap::default();
         for x in 0..self.origin.len() {
-            let key = match self.identity(x) {
-                Identity::Country(c) => format!("country:{c}"),
-                Identity::City { name, .. } => format!("city:{}", names::fold(name)),
+            let (key, reason) = match self.identity(x) {
+                Identity::Country(c) => (PlaceKey::Country(*c), "same country in the lexicon"),
+                Identity::City { name, .. } => (PlaceKey::City(names::fold(name)), "same city in the lexicon"),
                 _ => continue,
             };
             match by_key.get(&key) {
-                Some(&first) => self.union(first, x, format!("same {} in the lexicon", if key.starts_with("country") { "country" } else { "city" })),
+                Some(&first) => self.union(first, x, reason),
                 None => {
                     by_key.insert(key, x);
                 }
@@ -297,7 +469,7 @@ impl<'a> Merger<'a> {
     }
 
     /// The countries a person serves, as roots: stated, or through their unit.
-    fn person_countries(&mut self, x: usize) -> BTreeSet<usize> {
+    fn person_countries(&mut self, x: usize) -> Vec<usize> {
         let root = self.uf.find(x);
         let mut out = self.objects(root, Pred::Country);
         if out.is_empty() {
@@ -305,6 +477,8 @@ impl<'a> Merger<'a> {
             for u in units {
                 out.extend(self.objects(u, Pred::Country));
             }
+            out.sort_unstable();
+            out.dedup();
         }
         out
     }
@@ -316,19 +490,25 @@ impl<'a> Merger<'a> {
     /// people who share a name.
     fn merge_people(&mut self) {
         let people = self.of_class(Class::Person);
-        let mut variants: BTreeMap<(Vec<String>, Vec<usize>), Vec<usize>> = BTreeMap::new();
+        // Ordered: the variants' order is the order of the unions, which decides the roots
+        // that reasons are recorded under.
+        let mut variants: BTreeMap<(&'a [String], Vec<usize>), Vec<usize>> = BTreeMap::new();
         for &p in &people {
             let Identity::Person { words } = self.identity(p) else { continue };
-            let countries: Vec<usize> = self.person_countries(p).into_iter().collect();
-            variants.entry((words.clone(), countries)).or_default().push(p);
+            let countries = self.person_countries(p);
+            variants.entry((words.as_slice(), countries)).or_default().push(p);
         }
         for ((words, _), members) in &variants {
-            for &m in &members[1..] {
-                self.union(members[0], m, format!("the same name {:?} and nationality", words.join(" ")));
+            if members.len() > 1 {
+                let reason = format!("the same name {:?} and nationality", words.join(" "));
+                for &m in &members[1..] {
+                    self.union(members[0], m, &reason);
+                }
             }
         }
-        let reps: Vec<(Vec<String>, Vec<usize>, usize)> = variants.iter().map(|((w, c), m)| (w.clone(), c.clone(), m[0])).collect();
-        let mut blocks: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+        // Each variant's words, nationality and first member.
+        let reps: Vec<(&[String], &[usize], usize)> = variants.iter().map(|((w, c), m)| (*w, c.as_slice(), m[0])).collect();
+        let mut blocks: FxHashMap<(String, String), Vec<usize>> = FxHashMap::default();
         for (r, (words, _, _)) in reps.iter().enumerate() {
             let keys: BTreeSet<String> = words.iter().filter(|w| w.chars().count() > 1).map(|w| names::skeleton(w)).collect();
             let keys: Vec<String> = keys.into_iter().collect();
@@ -338,157 +518,130 @@ impl<'a> Merger<'a> {
                 }
             }
         }
-        let mut matches: BTreeSet<(usize, usize)> = BTreeSet::new();
+        let mut matches: Vec<(usize, usize)> = Vec::new();
         for members in blocks.values() {
             for (x, &a) in members.iter().enumerate() {
                 for &b in &members[x + 1..] {
-                    if names::person_names_match(&reps[a].0, &reps[b].0) {
-                        matches.insert((a.min(b), a.max(b)));
+                    if names::person_names_match(reps[a].0, reps[b].0) {
+                        matches.push((a.min(b), a.max(b)));
                     }
                 }
             }
         }
-        let reason = |a: &(Vec<String>, Vec<usize>, usize), b: &(Vec<String>, Vec<usize>, usize), names_of: &dyn Fn(usize) -> String| {
+        drop(blocks);
+        matches.sort_unstable();
+        matches.dedup();
+        type Rep<'r> = (&'r [String], &'r [usize], usize);
+        let reason = |m: &Self, a: &Rep<'_>, b: &Rep<'_>| {
+            let longest = |x: usize| m.names(x).iter().max_by_key(|n| n.len()).cloned().unwrap_or_default();
             format!(
                 "person names {:?} and {:?} agree word for word after transliteration folding ({} / {}), and their countries do not conflict",
-                names_of(a.2),
-                names_of(b.2),
+                longest(a.2),
+                longest(b.2),
                 a.0.iter().map(|w| names::skeleton(w)).collect::<Vec<_>>().join(" "),
                 b.0.iter().map(|w| names::skeleton(w)).collect::<Vec<_>>().join(" "),
             )
         };
-        let longest = |m: &Self, x: usize| m.names(x).iter().max_by_key(|n| n.len()).cloned().unwrap_or_default();
         // Variants with a nationality merge when they share it.
         for &(a, b) in &matches {
             let (ra, rb) = (&reps[a], &reps[b]);
-            if !ra.1.is_empty() && !rb.1.is_empty() && ra.1.iter().any(|c| rb.1.contains(c)) {
-                let text = reason(ra, rb, &|x| longest(self, x));
+            if !ra.1.is_empty() && !rb.1.is_empty() && ra.1.iter().any(|c| rb.1.contains(c)) && !self.same_cluster(ra.2, rb.2) {
+                let text = reason(self, ra, rb);
                 self.union(ra.2, rb.2, text);
             }
         }
         // A variant without one joins what it matches only when that is one nationality.
-        let mut partners_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut partners_of: Vec<Vec<usize>> = vec![Vec::new(); reps.len()];
         for &(a, b) in &matches {
-            partners_of.entry(a).or_default().push(b);
-            partners_of.entry(b).or_default().push(a);
+            partners_of[a].push(b);
+            partners_of[b].push(a);
         }
         for r in 0..reps.len() {
             if !reps[r].1.is_empty() {
                 continue;
             }
-            let partners: Vec<usize> = partners_of.get(&r).cloned().unwrap_or_default();
-            let nations: BTreeSet<Vec<usize>> = partners.iter().filter(|&&p| !reps[p].1.is_empty()).map(|&p| reps[p].1.clone()).collect();
+            let partners = &partners_of[r];
+            let nations: BTreeSet<&[usize]> = partners.iter().map(|&p| reps[p].1).filter(|c| !c.is_empty()).collect();
             if nations.len() <= 1 {
-                for p in partners {
-                    let text = reason(&reps[r], &reps[p], &|x| longest(self, x));
-                    self.union(reps[r].2, reps[p].2, text);
+                for &p in partners {
+                    if !self.same_cluster(reps[r].2, reps[p].2) {
+                        let text = reason(self, &reps[r], &reps[p]);
+                        self.union(reps[r].2, reps[p].2, text);
+                    }
                 }
             }
         }
     }
 
-    /// Add the facts that merged facts imply, until nothing changes.
+    /// Add the facts that merged facts imply, until nothing changes (at most six rounds): a
+    /// cluster without a country takes the single country of a cluster it is linked to, one
+    /// inferred country per cluster per round, the first by fact order.
+    ///
+    /// No clusters merge here, so the facts' ends are resolved to roots once, and only the facts
+    /// that allow an inference are kept. A round's inferences from a fact depend only on the
+    /// countries of its two ends, so after the first round only facts with an end that has just
+    /// gained a country are read again: any other fact inferred nothing in the round before
+    /// (what it inferred would have given its end a country), and would infer nothing again.
     fn infer(&mut self) {
-        for _ in 0..6 {
-            let mut added: Vec<FlatFact> = Vec::new();
-            // The countries of every cluster and the destinations of every visit, as roots, in
-            // one pass over the facts.
-            let mut country_of: HashMap<usize, BTreeSet<usize>> = HashMap::new();
-            let mut destination_of: HashMap<usize, BTreeSet<usize>> = HashMap::new();
-            for fi in 0..self.facts.len() {
-                let (s, pred, o) = match self.facts[fi] {
-                    FlatFact { s, pred: pred @ (Pred::Country | Pred::Destination), o: FlatObject::Node(o), .. } => (s, pred, o),
-                    _ => continue,
-                };
-                let (s, o) = (self.uf.find(s), self.uf.find(o));
-                match pred {
-                    Pred::Country => country_of.entry(s).or_default().insert(o),
-                    _ if self.class(s) == Class::Visit => destination_of.entry(s).or_default().insert(o),
-                    _ => false,
-                };
+        // The countries of every cluster and the destinations of every visit, by root.
+        let n = self.origin.len();
+        let mut country_of = vec![Countries::None; n];
+        let mut destination_of = vec![Countries::None; n];
+        // (fact, subject root, object root, inference).
+        let mut links: Vec<(usize, usize, usize, Inference)> = Vec::new();
+        for fi in 0..self.facts.len() {
+            let FlatFact { s, pred, o: FlatObject::Node(o), .. } = self.facts[fi] else { continue };
+            let (s, o) = (self.uf.find(s), self.uf.find(o));
+            let (s_class, o_class) = (self.class_of[s], self.class_of[o]);
+            match pred {
+                Pred::Country => country_of[s].add(o),
+                Pred::Destination if s_class == Class::Visit => destination_of[s].add(o),
+                _ => {}
             }
-            let single = |r: usize| -> Option<usize> {
-                let c = country_of.get(&r)?;
-                (c.len() == 1).then(|| *c.iter().next().unwrap())
-            };
-            for fi in 0..self.facts.len() {
-                let f = &self.facts[fi];
-                let FlatObject::Node(o) = f.o else { continue };
-                let (fs, pred, ev) = (f.s, f.pred, f.ev.clone());
-                let (s, o_root) = (self.uf.find(fs), self.uf.find(o));
-                let s_class = self.class(s);
-                let o_class = self.class(o_root);
-                let s_has = country_of.get(&s).is_some_and(|c| !c.is_empty());
-                let o_has = country_of.get(&o_root).is_some_and(|c| !c.is_empty());
+            if let Some(inference) = Inference::of(pred, s_class, o_class) {
+                links.push((fi, s, o, inference));
+            }
+        }
+        // The clusters that gained a country in the round before; all of them in the first.
+        let mut gained: Option<FxHashSet<usize>> = None;
+        for _ in 0..6 {
+            let mut added: Vec<FlatFact<'a>> = Vec::new();
+            for &(fi, s, o, inference) in &links {
+                if gained.as_ref().is_some_and(|g| !g.contains(&s) && !g.contains(&o)) {
+                    continue;
+                }
+                let ev = &self.facts[fi].ev;
                 let mut push = |subject: usize, country: usize, rule: &'static str| {
                     added.push(FlatFact { s: subject, pred: Pred::Country, o: FlatObject::Node(country), ev: Evidence { rule, ..ev.clone() } });
                 };
-                match (pred, s_class, o_class) {
-                    // A person serves their unit's country; a unit is its member's country's.
-                    (Pred::Commands | Pred::MemberOf, Class::Person, Class::Unit) => {
-                        if !s_has {
-                            if let Some(c) = single(o_root) {
-                                push(s, c, "inferred-country-from-unit");
-                            }
-                        }
-                        if !o_has {
-                            if let Some(c) = single(s) {
-                                push(o_root, c, "inferred-unit-country-from-member");
-                            }
-                        }
+                let (to_subject, to_object) = inference.rules();
+                if let (Some(rule), Countries::None) = (to_subject, country_of[s]) {
+                    if let Some(c) = country_of[o].single() {
+                        push(s, c, rule);
                     }
-                    (Pred::PartOf, Class::Unit, Class::Unit) if !s_has => {
-                        if let Some(c) = single(o_root) {
-                            push(s, c, "inferred-country-from-parent-unit");
-                        }
+                }
+                if let (Some(rule), Countries::None) = (to_object, country_of[o]) {
+                    let from = if matches!(inference, Inference::VisitSiteOrHost) { destination_of[s] } else { country_of[s] };
+                    if let Some(c) = from.single() {
+                        push(o, c, rule);
                     }
-                    (Pred::OperatedBy, Class::Base, Class::Unit) => {
-                        if !s_has {
-                            if let Some(c) = single(o_root) {
-                                push(s, c, "inferred-base-country-from-operator");
-                            }
-                        }
-                        if !o_has {
-                            if let Some(c) = single(s) {
-                                push(o_root, c, "inferred-operator-country-from-base");
-                            }
-                        }
-                    }
-                    (Pred::LocatedIn, Class::Base, Class::City) => {
-                        if !s_has {
-                            if let Some(c) = single(o_root) {
-                                push(s, c, "inferred-base-country-from-city");
-                            }
-                        }
-                        if !o_has {
-                            if let Some(c) = single(s) {
-                                push(o_root, c, "inferred-city-country-from-base");
-                            }
-                        }
-                    }
-                    // What a visitor toured, and who received them, lie in the country visited.
-                    (Pred::Site | Pred::Host, Class::Visit, Class::Base | Class::City | Class::Unit) if !o_has => {
-                        let dest = destination_of.get(&s).cloned().unwrap_or_default();
-                        if dest.len() == 1 {
-                            push(o_root, *dest.iter().next().unwrap(), "inferred-country-from-visit-destination");
-                        }
-                    }
-                    _ => {}
                 }
             }
             // Keep one inferred country per subject per round, the first by evidence order.
-            let mut seen: BTreeSet<usize> = BTreeSet::new();
-            let mut changed = false;
+            let mut seen: FxHashSet<usize> = FxHashSet::default();
             for f in added {
-                let root = self.uf.find(f.s);
-                if seen.insert(root) {
+                // Subjects are roots already.
+                if seen.insert(f.s) {
+                    if let FlatObject::Node(c) = f.o {
+                        country_of[f.s].add(c);
+                    }
                     self.add_fact(f);
-                    changed = true;
                 }
             }
-            if !changed {
+            if seen.is_empty() {
                 break;
             }
+            gained = Some(seen);
         }
     }
 
@@ -496,13 +649,13 @@ impl<'a> Merger<'a> {
     fn merge_units(&mut self) {
         let units = self.of_class(Class::Unit);
         // Parents before children, so that sub-units meet under one parent.
-        let mut keyed: BTreeMap<(Vec<usize>, String, Option<usize>), usize> = BTreeMap::new();
+        let mut keyed: FxHashMap<(Vec<usize>, String, Option<usize>), usize> = FxHashMap::default();
         let mut depth_sorted: Vec<(usize, usize)> = units.iter().map(|&u| (self.depth(u), u)).collect();
         depth_sorted.sort();
         let mut countries_of = CountriesOf::default();
         for (_, u) in depth_sorted {
             let Identity::Unit { core, parent } = self.identity(u) else { continue };
-            let countries: Vec<usize> = countries_of.get(self, u).into_iter().collect();
+            let countries = countries_of.get(self, u);
             let (d, _) = self.origin[u];
             let parent_root = parent.map(|p| self.uf.find(self.offsets[d] + p));
             let name_key = if countries.is_empty() && parent_root.is_none() {
@@ -512,14 +665,15 @@ impl<'a> Merger<'a> {
                 core.clone()
             };
             // Under a parent, the parent says the country: sub-units meet whatever was inferred.
-            let key = (if parent_root.is_some() { Vec::new() } else { countries.clone() }, name_key.clone(), parent_root);
-            match keyed.get(&key) {
-                Some(&first) => {
-                    let reason = format!("units with the same name core {:?}, country and parent unit", name_key);
+            let key = (if parent_root.is_some() { Vec::new() } else { countries }, name_key, parent_root);
+            match keyed.entry(key) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    let (first, name_key) = (*e.get(), &e.key().1);
+                    let reason = format_args!("units with the same name core {:?}, country and parent unit", name_key);
                     countries_of.union(self, first, u, reason);
                 }
-                None => {
-                    keyed.insert(key, u);
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(u);
                 }
             }
         }
@@ -541,36 +695,37 @@ impl<'a> Merger<'a> {
 
     fn merge_bases(&mut self) {
         let bases = self.of_class(Class::Base);
-        let mut keyed: BTreeMap<(String, Option<usize>), Vec<usize>> = BTreeMap::new();
+        // Ordered: the order of the unions decides the roots that reasons are recorded under.
+        let mut keyed: BTreeMap<(&'a str, Option<usize>), Vec<usize>> = BTreeMap::new();
         for &b in &bases {
             let Identity::Base { core, operator } = self.identity(b) else { continue };
             let (d, _) = self.origin[b];
             let op_root = operator.map(|p| self.uf.find(self.offsets[d] + p));
-            keyed.entry((core.clone(), op_root)).or_default().push(b);
+            keyed.entry((core.as_str(), op_root)).or_default().push(b);
         }
         let mut countries_of = CountriesOf::default();
         for ((core, _), members) in keyed {
             for i in 1..members.len() {
                 let (a, b) = (members[0], members[i]);
                 let (ca, cb) = (countries_of.get(self, a), countries_of.get(self, b));
-                if !ca.is_empty() && !cb.is_empty() && ca.is_disjoint(&cb) {
+                if !ca.is_empty() && !cb.is_empty() && disjoint(&ca, &cb) {
                     continue;
                 }
-                countries_of.union(self, a, b, format!("installations with the same name {core:?} and operator"));
+                countries_of.union(self, a, b, format_args!("installations with the same name {core:?} and operator"));
             }
         }
     }
 
     fn merge_agreements(&mut self) {
         let agreements = self.of_class(Class::Agreement);
-        let mut named: BTreeMap<String, usize> = BTreeMap::new();
+        let mut named: FxHashMap<&'a str, usize> = FxHashMap::default();
         let mut generic: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for &a in &agreements {
             match self.identity(a) {
-                Identity::Agreement { named: Some(n), .. } => match named.get(n) {
-                    Some(&first) => self.union(first, a, format!("agreements with the same name {n:?}")),
+                Identity::Agreement { named: Some(n), .. } => match named.get(n.as_str()) {
+                    Some(&first) => self.union(first, a, format_args!("agreements with the same name {n:?}")),
                     None => {
-                        named.insert(n.clone(), a);
+                        named.insert(n.as_str(), a);
                     }
                 },
                 Identity::Agreement { kind, named: None, .. } => generic.entry(*kind).or_default().push(a),
@@ -584,7 +739,7 @@ impl<'a> Merger<'a> {
                 for sig in self.objects(a, Pred::Signatory) {
                     blocks.entry((kind, vec![usize::MAX, sig])).or_default().push(a);
                 }
-                let parties: Vec<usize> = self.objects(a, Pred::Party).into_iter().collect();
+                let parties = self.objects(a, Pred::Party);
                 if parties.len() >= 2 {
                     blocks.entry((kind, parties)).or_default().push(a);
                 }
@@ -592,7 +747,7 @@ impl<'a> Merger<'a> {
         }
         for ((kind, key), members) in blocks {
             let by_signatory = key.first() == Some(&usize::MAX);
-            let kind_name = self.lex.agreement_kinds[kind].name.clone();
+            let kind_name = &self.lex.agreement_kinds[kind].name;
             let reason = if by_signatory {
                 format!("{kind_name}s signed by the same person at compatible dates")
             } else {
@@ -620,7 +775,7 @@ impl<'a> Merger<'a> {
             match found {
                 Some(k) => {
                     let first = clusters[k].0;
-                    self.union(first, m, reason.to_owned());
+                    self.union(first, m, reason);
                     clusters[k].1.extend(dates);
                     clusters[k].2.insert(doc);
                     clusters[k].0 = self.uf.find(first);
@@ -635,8 +790,8 @@ impl<'a> Merger<'a> {
         let visits = self.of_class(Class::Visit);
         let mut blocks: BTreeMap<(Vec<usize>, Vec<usize>), Vec<usize>> = BTreeMap::new();
         for &v in &visits {
-            let visitor: Vec<usize> = self.objects(v, Pred::Visitor).into_iter().collect();
-            let destination: Vec<usize> = self.objects(v, Pred::Destination).into_iter().collect();
+            let visitor = self.objects(v, Pred::Visitor);
+            let destination = self.objects(v, Pred::Destination);
             if !visitor.is_empty() {
                 blocks.entry((visitor, destination)).or_default().push(v);
             }
@@ -648,81 +803,101 @@ impl<'a> Merger<'a> {
 
     fn build(mut self) -> Resolved {
         let n = self.origin.len();
-        let roots: Vec<usize> = (0..n).map(|x| self.uf.find(x)).collect();
-        let mut root_ids: BTreeMap<usize, usize> = BTreeMap::new();
-        for &r in &roots {
-            let next = root_ids.len();
-            root_ids.entry(r).or_insert(next);
-        }
-        // Entities in root order; each collects its members' names and documents.
-        let mut members: Vec<Vec<usize>> = vec![Vec::new(); root_ids.len()];
+        // Entities in root order. A root is the smallest member of its cluster, so it comes
+        // before the other members and has its entity id when they look it up.
+        let mut entity_of = vec![usize::MAX; n];
+        let mut roots = Vec::new();
         for x in 0..n {
-            members[root_ids[&roots[x]]].push(x);
+            let r = self.uf.find(x);
+            if r == x {
+                entity_of[x] = roots.len();
+                roots.push(x);
+            } else {
+                entity_of[x] = entity_of[r];
+            }
         }
         let documents: Vec<DocumentInfo> = self
             .docs
             .iter()
             .map(|d| DocumentInfo {
-                name: d.name.clone(),
+                name: SharedText::from(d.name.as_str()),
                 date: d.date,
-                sentences: d.sentences.iter().map(|s| (s.start, s.end, s.text.clone())).collect(),
+                sentences: d.sentences.iter().map(|s| (s.start, s.end, SharedText::from(s.text.as_str()))).collect(),
             })
             .collect();
-        let mut entities: Vec<ResolvedEntity> = Vec::new();
-        for (idx, ms) in members.iter().enumerate() {
-            let class = self.class(ms[0]);
-            let mut forms: BTreeSet<String> = BTreeSet::new();
-            let mut docs = BTreeSet::new();
-            let mut rules = BTreeSet::new();
-            for &x in ms {
-                let (d, l) = self.origin[x];
-                forms.extend(self.docs[d].entities[l].names.iter().cloned());
-                docs.insert(d);
-                rules.insert(self.docs[d].entities[l].rule);
+        // Each entity collects its members' names, documents and recognition rules, in one pass
+        // over the flat nodes in document order: the analyses are read in memory order (walking
+        // each cluster's members instead jumps across all documents, a cache miss at each step).
+        let mut collected: Vec<Collected<'a>> = std::iter::repeat_with(Collected::default).take(roots.len()).collect();
+        for (x, &(d, l)) in self.origin.iter().enumerate() {
+            let local = &self.docs[d].entities[l];
+            let c = &mut collected[entity_of[x]];
+            c.forms.extend(local.names.iter().map(String::as_str));
+            // Documents come in order: each is new when it is not the last one seen.
+            if c.documents.last() != Some(&d) {
+                c.documents.push(d);
             }
-            let label = match (class, self.identity(ms[0])) {
+            c.rules.insert(local.rule);
+        }
+        let mut entities: Vec<ResolvedEntity> = Vec::with_capacity(roots.len());
+        for (&root, Collected { forms, documents, rules }) in roots.iter().zip(collected) {
+            let class = self.class_of[root];
+            let label = match (class, self.identity(root)) {
                 (Class::Country, Identity::Country(c)) => self.lex.countries[*c].name.clone(),
                 (Class::City, Identity::City { name, .. }) => name.clone(),
                 (Class::Visit, _) => String::new(),
                 _ => choose_label(class, &forms),
             };
-            let alt_labels = forms.iter().filter(|f| **f != label).cloned().collect();
-            let reasons = self.reasons.get(&roots[ms[0]]).cloned().unwrap_or_default();
-            let _ = idx;
-            entities.push(ResolvedEntity { class, label, alt_labels, documents: docs, merge_reasons: reasons, rules });
+            let alt_labels = forms.iter().filter(|f| **f != label).map(|f| (*f).to_owned()).collect();
+            let merge_reasons = self.reasons.remove(&root).unwrap_or_default();
+            entities.push(ResolvedEntity { class, label, alt_labels, documents: documents.into_iter().collect(), merge_reasons, rules });
         }
-        // Facts, merged.
-        let mut merged: BTreeMap<(usize, Pred, Value), BTreeSet<Evidence>> = BTreeMap::new();
-        for f in &self.facts {
-            let s = root_ids[&roots[f.s]];
-            let o = match &f.o {
-                FlatObject::Node(o) => Value::Node(root_ids[&roots[*o]]),
-                FlatObject::Text(t) => Value::Text(t.clone()),
-                FlatObject::Date(d) => Value::Date(*d),
+        // Facts, merged: sorted by statement then evidence, each statement's evidence is a run.
+        // They are grouped by subject first, in linear time, so that the sort proper only orders
+        // each subject's few facts.
+        let mut flat: Vec<(usize, Pred, ValueRef<'a>, Evidence)> = Vec::with_capacity(self.facts.len());
+        flat.extend(self.facts.iter().filter_map(|f| {
+            let s = entity_of[f.s];
+            let o = match f.o {
+                FlatObject::Node(o) => ValueRef::Node(entity_of[o]),
+                FlatObject::Text(t) => ValueRef::Text(t),
+                FlatObject::Date(d) => ValueRef::Date(d),
             };
-            if o == Value::Node(s) {
-                continue;
-            }
-            merged.entry((s, f.pred, o)).or_default().insert(f.ev.clone());
+            (o != ValueRef::Node(s)).then(|| (s, f.pred, o, f.ev.clone()))
+        }));
+        drop(std::mem::take(&mut self.facts));
+        let mut flat = group_by_key(flat, entities.len(), |f| f.0);
+        for of_subject in flat.chunk_by_mut(|a, b| a.0 == b.0) {
+            of_subject.sort_unstable();
         }
-        let mut facts: Vec<ResolvedFact> = merged.into_iter().map(|((s, pred, object), evidence)| ResolvedFact { subject: s, pred, object, evidence }).collect();
+        flat.dedup();
+        let mut facts: Vec<ResolvedFact> = Vec::new();
+        for group in flat.chunk_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
+            let (subject, pred, object, _) = group[0];
+            facts.push(ResolvedFact { subject, pred, object: object.to_value(), evidence: group.iter().map(|g| g.3.clone()).collect() });
+        }
+        drop(flat);
         // `commands` implies `memberOf` (it is a sub-property): the weaker statement adds nothing.
-        let commanded: BTreeSet<(usize, Value)> = facts.iter().filter(|f| f.pred == Pred::Commands).map(|f| (f.subject, f.object.clone())).collect();
-        facts.retain(|f| !(f.pred == Pred::MemberOf && commanded.contains(&(f.subject, f.object.clone()))));
+        let commanded: FxHashSet<(usize, &Value)> = facts.iter().filter(|f| f.pred == Pred::Commands).map(|f| (f.subject, &f.object)).collect();
+        let implied: Vec<bool> = facts.iter().map(|f| f.pred == Pred::MemberOf && commanded.contains(&(f.subject, &f.object))).collect();
+        drop(commanded);
+        let mut implied = implied.into_iter();
+        facts.retain(|_| !implied.next().unwrap_or(false));
         // A node with a stated country keeps the stated ones over inferred ones.
-        let stated: BTreeSet<usize> = facts
-            .iter()
-            .filter(|f| f.pred == Pred::Country && f.evidence.iter().any(|e| !e.rule.starts_with("inferred")))
-            .map(|f| f.subject)
-            .collect();
-        facts.retain(|f| !(f.pred == Pred::Country && stated.contains(&f.subject) && f.evidence.iter().all(|e| e.rule.starts_with("inferred"))));
-        // A visit's date: the earliest start date that every source agrees with.
-        let visit_dates: HashMap<usize, Vec<PartialDate>> = facts.iter().filter(|f| f.pred == Pred::Date && entities[f.subject].class == Class::Visit).fold(HashMap::new(), |mut m, f| {
-            if let Value::Date(d) = f.object {
-                m.entry(f.subject).or_default().push(d);
+        let mut stated = vec![false; entities.len()];
+        for f in &facts {
+            if f.pred == Pred::Country && f.evidence.iter().any(|e| !e.rule.starts_with("inferred")) {
+                stated[f.subject] = true;
             }
-            m
-        });
+        }
+        facts.retain(|f| !(f.pred == Pred::Country && stated[f.subject] && f.evidence.iter().all(|e| e.rule.starts_with("inferred"))));
+        // A visit's date: the earliest start date that every source agrees with.
+        let mut visit_dates: FxHashMap<usize, Vec<PartialDate>> = FxHashMap::default();
+        for f in &facts {
+            if let (Pred::Date, Value::Date(d), Class::Visit) = (f.pred, &f.object, entities[f.subject].class) {
+                visit_dates.entry(f.subject).or_default().push(*d);
+            }
+        }
         facts.retain(|f| {
             if f.pred != Pred::Date || entities[f.subject].class != Class::Visit {
                 return true;
@@ -733,7 +908,7 @@ impl<'a> Merger<'a> {
             !all.iter().any(|o| *o != d && o.compatible(&d) && o.precision() > d.precision())
         });
         // Mentions.
-        let mut mentions = Vec::new();
+        let mut mentions = Vec::with_capacity(self.docs.iter().map(|d| d.mentions.len()).sum());
         for (d, doc) in self.docs.iter().enumerate() {
             let to_char = |b: usize| -> usize {
                 match doc.char_offsets.binary_search_by_key(&b, |&(byte, _)| byte) {
@@ -742,13 +917,12 @@ impl<'a> Merger<'a> {
                 }
             };
             for m in &doc.mentions {
-                let flat = self.offsets[d] + m.entity;
                 mentions.push(ResolvedMention {
                     doc: d,
                     start: to_char(m.start),
                     end: to_char(m.end),
                     anchor: m.text.clone(),
-                    entity: root_ids[&roots[flat]],
+                    entity: entity_of[self.offsets[d] + m.entity],
                     sentence: m.sentence,
                 });
             }
@@ -757,19 +931,41 @@ impl<'a> Merger<'a> {
     }
 }
 
+/// `items` reordered by `key` (less than `keys`) in linear time (a counting sort), keeping the
+/// order of items with equal keys.
+fn group_by_key<T>(items: Vec<T>, keys: usize, key: impl Fn(&T) -> usize) -> Vec<T> {
+    let mut next = vec![0usize; keys + 1];
+    for item in &items {
+        next[key(item) + 1] += 1;
+    }
+    for k in 1..next.len() {
+        next[k] += next[k - 1];
+    }
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    for item in items {
+        let at = &mut next[key(&item)];
+        slots[*at] = Some(item);
+        *at += 1;
+    }
+    slots.into_iter().map(|slot| slot.expect("every slot is filled")).collect()
+}
+
 /// The canonical name among an entity's surface forms: the fullest, preferring a name without
 /// a possessive, then the longest, then the first in code point order (so that input order
 /// never changes it).
-fn choose_label(class: Class, forms: &BTreeSet<String>) -> String {
-    let words = |f: &String| names::name_words(f).len();
-    let possessive = |f: &String| f.contains("'s ") || f.contains("\u{2019}s ") || f.ends_with("'s") || f.ends_with("\u{2019}s");
-    let shouting = |f: &String| f.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+fn choose_label(class: Class, forms: &BTreeSet<&str>) -> String {
+    let words = |f: &str| names::name_words(f).len();
+    let possessive = |f: &str| f.contains("'s ") || f.contains("\u{2019}s ") || f.ends_with("'s") || f.ends_with("\u{2019}s");
+    let shouting = |f: &str| f.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    if forms.len() == 1 {
+        return forms.first().map(|f| (*f).to_owned()).unwrap_or_default();
+    }
+    // Each form's key is worked out once, not once per comparison.
+    let key = |f: &str| (class != Class::Person || true, !shouting(f), !possessive(f), words(f), f.chars().count());
     forms
         .iter()
-        .max_by(|a, b| {
-            let key = |f: &String| (class != Class::Person || true, !shouting(f), !possessive(f), words(f), f.chars().count());
-            key(a).cmp(&key(b)).then_with(|| b.cmp(a))
-        })
-        .cloned()
+        .map(|f| (key(f), *f))
+        .max_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| b.cmp(a)))
+        .map(|(_, f)| f.to_owned())
         .unwrap_or_default()
 }
