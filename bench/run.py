@@ -30,6 +30,7 @@ import re
 import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -98,6 +99,20 @@ def timed(cmd, timeout):
     return wall, rss, out, err, status
 
 
+def measured(cmd, timeout, repeat):
+    """Run cmd `repeat` times (stopping at a failure): (median wall seconds, every wall, largest
+    peak RSS, stdout, stderr, status) — the median, because a shared machine is noisy."""
+    walls, rsss = [], []
+    for _ in range(max(1, repeat)):
+        wall, rss, out, err, status = timed(cmd, timeout)
+        walls.append(wall)
+        rsss.append(rss)
+        if status != 0:
+            return wall, walls, rss, out, err, status
+    known = [r for r in rsss if r is not None]
+    return statistics.median(walls), walls, (max(known) if known else None), out, err, status
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -144,6 +159,8 @@ def main():
     ap.add_argument("--skip-after", type=float, default=60,
                     help="skip the larger sizes once a size took longer than this many seconds (0: never skip)")
     ap.add_argument("--threads", type=int, default=None, help="pass -j N to attache build")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run each build (and the peer) this many times and report the median wall time")
     ap.add_argument("--no-build", action="store_true", help="do not run cargo build --release first")
     ap.add_argument("--no-peer", action="store_true", help="do not run the spaCy + rdflib peer")
     ap.add_argument("--peer-size", type=int, default=None, help="corpus size for the peer (default: the smallest)")
@@ -177,8 +194,8 @@ def main():
         if args.threads:
             cmd += ["-j", str(args.threads)]
         print(f"{n}: {' '.join(cmd)}", file=sys.stderr)
-        wall, rss, stdout, stderr, status = timed(cmd, args.timeout)
-        row = {"n": n, "wall": wall, "rss": rss, "status": status, "bytes": corpus_bytes(path)}
+        wall, walls, rss, stdout, stderr, status = measured(cmd, args.timeout, args.repeat)
+        row = {"n": n, "wall": wall, "walls": walls, "rss": rss, "status": status, "bytes": corpus_bytes(path)}
         m = SUMMARY.search(stdout)
         if m:
             row.update(docs=int(m.group(1)), bytes=int(m.group(2)), classes=m.group(3),
@@ -186,7 +203,7 @@ def main():
         if status != 0:
             row["why"] = (f"stopped after --timeout {args.timeout:g} s" if status == "timeout"
                           else f"exit {status}: {stderr.strip().splitlines()[-1] if stderr.strip() else ''}")
-        print(f"  {fmt_s(wall)} s, peak RSS {rss // 1024 if rss else '?'} MB, status {status}", file=sys.stderr)
+        print(f"  {fmt_s(wall)} s (runs: {', '.join(fmt_s(w) for w in walls)}), peak RSS {rss // 1024 if rss else '?'} MB, status {status}", file=sys.stderr)
         rows.append(row)
         previous = row
 
@@ -202,14 +219,14 @@ def main():
             out = os.path.join(args.work, f"peer-out-n{n}")
             cmd = [sys.executable, PEER, path, "--out", out]
             print(f"peer {n}: {' '.join(cmd)}", file=sys.stderr)
-            wall, rss, stdout, stderr, status = timed(cmd, args.timeout)
-            peer = {"n": n, "wall": wall, "rss": rss, "status": status, "bytes": corpus_bytes(path)}
+            wall, walls, rss, stdout, stderr, status = measured(cmd, args.timeout, args.repeat)
+            peer = {"n": n, "wall": wall, "walls": walls, "rss": rss, "status": status, "bytes": corpus_bytes(path)}
             m = PEER_SUMMARY.search(stdout)
             if m:
                 peer.update(entities=int(m.group(3)), mentions=int(m.group(4)), triples=int(m.group(5)))
             if status != 0:
                 peer["why"] = f"status {status}: {stderr.strip().splitlines()[-1] if stderr.strip() else ''}"
-            print(f"  {fmt_s(wall)} s, peak RSS {rss // 1024 if rss else '?'} MB", file=sys.stderr)
+            print(f"  {fmt_s(wall)} s (runs: {', '.join(fmt_s(w) for w in walls)}), peak RSS {rss // 1024 if rss else '?'} MB", file=sys.stderr)
 
     md = report(rows, peer, machine(), args)
     print(md)
@@ -227,9 +244,10 @@ def main():
 
 def report(rows, peer, m, args):
     lines = ["# Benchmark results", "",
-             f"Written by `python3 bench/run.py --sizes {args.sizes}` on {m['date']} "
+             f"Written by `python3 bench/run.py --sizes {args.sizes}{' --repeat ' + str(args.repeat) if args.repeat > 1 else ''}` on {m['date']} "
              f"(seed {args.seed}, corpora from `bench/gen_corpus.py`, default outputs graph.ttl + graph.trig + graph.dot"
-             f"{', -j ' + str(args.threads) if args.threads else ''}).", "",
+             f"{', -j ' + str(args.threads) if args.threads else ''}"
+             f"{'; wall times are the median of ' + str(args.repeat) + ' runs, listed under each table, peak RSS the largest' if args.repeat > 1 else ''}).", "",
              "| machine | |", "| --- | --- |",
              f"| CPU | {m['cpu']} |", f"| cores (`nproc`) | {m['nproc']} |", f"| memory | {m['memory']} |",
              f"| OS | {m['os']} |", f"| rustc | {m['rustc']} |", f"| python | {m['python']} |",
@@ -256,6 +274,10 @@ def report(rows, peer, m, args):
                      f"{t if t is not None else '?'} | {(t / r['wall']) if t else 0:.0f} | "
                      f"{r['rss'] // 1024 if r['rss'] else '?'} | {ratio} |")
         prev = r
+    runs = [r for r in rows if len(r.get("walls", [])) > 1]
+    if runs:
+        lines += ["", "Every run, in seconds: " + "; ".join(
+            f"{r['n']} articles {', '.join(fmt_s(w) for w in r['walls'])}" for r in runs) + "."]
     done = [r for r in rows if r["status"] == 0 and "classes" in r]
     if done:
         lines += ["", "What the builds found:", ""]
@@ -273,6 +295,8 @@ def report(rows, peer, m, args):
             lines.append(f"| {peer['n']} | {fmt_s(peer['wall'])} | {mb / peer['wall']:.3f} | {peer['n'] / peer['wall']:.1f} | "
                          f"{peer.get('entities', '?')} | {peer.get('mentions', '?')} | {peer.get('triples', '?')} | "
                          f"{peer.get('triples', 0) / peer['wall']:.0f} | {peer['rss'] // 1024 if peer['rss'] else '?'} | {ratio} |")
+            if len(peer.get("walls", [])) > 1:
+                lines += ["", "Every run, in seconds: " + ", ".join(fmt_s(w) for w in peer["walls"]) + "."]
             if peer["status"] != 0:
                 lines.append(f"\nThe peer did not finish: {peer.get('why', '')}")
             lines += ["", "The peer finds mentions with general EntityRuler patterns and makes one entity per "

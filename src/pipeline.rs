@@ -277,7 +277,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 /// caller renames them into place. Turtle and TriG, when both are asked for, are written
 /// together, the default graph serialised once for both.
 fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples, formats: &[OutputFormat], files: &[PathBuf]) -> Result<export::Staged> {
-    use crate::error::Error;
     let path_of = |format: OutputFormat| &files[formats.iter().position(|&f| f == format).expect("asked-for format")];
     let together = formats.contains(&OutputFormat::Ttl) && formats.contains(&OutputFormat::Trig);
     let jobs: Vec<OutputFormat> = formats.iter().copied().filter(|&f| !(together && f == OutputFormat::Ttl)).collect();
@@ -286,14 +285,6 @@ fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples, formats: 
         .map(|&format| {
             let path = path_of(format);
             let mut staged = export::Staged::default();
-            // Serialisers report a failed write as an RDF error; name the file it was for.
-            let to_write_error = |path: &PathBuf| {
-                let path = path.clone();
-                move |e: Error| match e {
-                    Error::Rdf { message } => Error::Write { path: path.clone(), source: std::io::Error::other(message) },
-                    other => other,
-                }
-            };
             match format {
                 OutputFormat::Trig if together => {
                     let ttl = path_of(OutputFormat::Ttl);
@@ -307,11 +298,11 @@ fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples, formats: 
                     match format {
                         OutputFormat::Ttl => turtle::write_triples(triples, RdfFormat::Turtle, out),
                         OutputFormat::Trig => trig::write_trig(kg, triples, out),
-                        OutputFormat::Dot => out.write_all(dot::to_dot(kg).as_bytes()).map_err(|e| Error::Write { path: path.clone(), source: e }),
+                        OutputFormat::Dot => export::file_sink(path, out)(dot::to_dot(kg).as_bytes()),
                         OutputFormat::Nt => turtle::write_triples(triples, RdfFormat::NTriples, out),
                         OutputFormat::Jsonld => turtle::write_triples(triples, RdfFormat::JsonLd { profile: Default::default() }, out),
                     }
-                    .map_err(to_write_error(path))
+                    .map_err(|e| export::at_path(path, e))
                 })?,
             }
             Ok(staged)

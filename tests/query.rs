@@ -317,6 +317,14 @@ fn trig_graph_keeps_its_named_graphs_one_per_document() {
 }
 
 #[test]
+fn trig_mentions_are_in_the_default_graph_only() {
+    let b = built();
+    let ask = |q: &str| query(&[os(q), os("--graph"), b.trig().as_os_str(), os("--format"), os("csv")]);
+    assert_eq!(ask("ASK { GRAPH ?g { ?m a att:Mention } }"), "false");
+    assert_eq!(ask("ASK { ?m a att:Mention ; att:inDocument ?d . GRAPH ?d { ?e a att:Evidence } }"), "true");
+}
+
+#[test]
 fn several_graphs_are_loaded_together() {
     let b = built();
     let count = |graphs: &[&Path]| {

@@ -47,6 +47,20 @@ pub fn in_parts<P: Sync>(
     pending.into_iter().try_for_each(|(part, bytes)| write(part, &bytes?))
 }
 
+/// A serialiser's failed write, as the error the serialisers report; [`at_path`] names the file.
+pub fn rdf_error(e: std::io::Error) -> Error {
+    Error::Rdf { message: e.to_string() }
+}
+
+/// `error` as a failed write to `path` when a serialiser reported it as an RDF error (it cannot
+/// know which file it was writing); any other error as it is.
+pub fn at_path(path: &Path, error: Error) -> Error {
+    match error {
+        Error::Rdf { message } => Error::Write { path: path.to_owned(), source: std::io::Error::other(message) },
+        other => other,
+    }
+}
+
 /// A sink for [`in_parts`]-style writers: bytes go to `out`, and a failed write is an error
 /// that names `path`.
 pub fn file_sink<'a>(path: &'a Path, out: &'a mut (dyn Write + Send)) -> impl FnMut(&[u8]) -> Result<()> + Send + 'a {
@@ -89,9 +103,9 @@ impl Staged {
         let err = |e: std::io::Error| Error::Write { path: path.to_owned(), source: e };
         std::fs::create_dir_all(dir).map_err(err)?;
         let tmp = tempfile::Builder::new().prefix(".attache-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp);
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, Writeback::new(tmp));
         write(&mut out)?;
-        let tmp = out.into_inner().map_err(|e| err(e.into_error()))?;
+        let tmp = out.into_inner().map_err(|e| err(e.into_error()))?.file;
         tmp.as_file().sync_all().map_err(err)?;
         let permissions = match std::fs::metadata(path) {
             Ok(old) => old.permissions(),
@@ -113,6 +127,56 @@ impl Staged {
             tmp.persist(&path).map_err(|e| Error::Write { path: path.clone(), source: e.error })?;
         }
         Ok(())
+    }
+}
+
+/// A file being written that asks the kernel to start writing each [`Writeback::STRIDE`] bytes
+/// to disk as soon as they are written, without waiting for it.
+///
+/// Otherwise the kernel keeps everything in its page cache (gigabytes, on a machine with memory
+/// to spare) and the `fsync` before the rename writes all of it at the end, while no core is
+/// serialising; started early, the disk works while the serialisers do.
+struct Writeback {
+    file: tempfile::NamedTempFile,
+    written: u64,
+    started: u64,
+}
+
+impl Writeback {
+    const STRIDE: u64 = 8 << 20;
+
+    fn new(file: tempfile::NamedTempFile) -> Self {
+        Writeback { file, written: 0, started: 0 }
+    }
+
+    /// Start writing back the bytes written since the last call. Only a hint: the `fsync` that
+    /// follows the last write is what makes the file durable, and it reports any error.
+    #[cfg(target_os = "linux")]
+    fn start_writeback(&mut self) {
+        use std::os::fd::AsRawFd;
+        let (offset, len) = (self.started as libc::off64_t, (self.written - self.started) as libc::off64_t);
+        // SAFETY: sync_file_range only reads its integer arguments; the descriptor is open for
+        // as long as `self.file` lives.
+        unsafe { libc::sync_file_range(self.file.as_file().as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE) };
+        self.started = self.written;
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn start_writeback(&mut self) {}
+}
+
+impl Write for Writeback {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.started >= Self::STRIDE {
+            self.start_writeback();
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
     }
 }
 

@@ -17,19 +17,21 @@ use oxigraph::model::{GraphNameRef, LiteralRef, NamedNodeRef, QuadRef, TermRef};
 use petgraph::graph::NodeIndex;
 
 use crate::analysis::Pred;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::export::turtle::{date_literal, pred_iri, SortedTriples, TRIPLES_PER_PART};
 use crate::graph::{KnowledgeGraph, Literal, NodeKind, StatementEvidence, StatementObject};
 use crate::names;
 use crate::vocab::{self, att, std_terms::*};
 
-/// What the named graphs are made of: each document's node, the statements it supports with
-/// their evidence, and its mentions, looked up once for the whole dataset.
+/// What the named graphs are made of: each document's node and the statements it supports with
+/// their evidence, looked up once for the whole dataset.
+///
+/// Mentions stay in the default graph only: each names its document (`att:inDocument`), so
+/// repeating them in the document's graph would add a quarter of the file and nothing to ask.
 struct NamedGraphs<'g> {
-    /// Documents in file name order.
+    /// Documents that support a statement, in file name order.
     documents: Vec<(&'g str, NodeIndex)>,
     per_doc: BTreeMap<&'g str, Vec<(&'g (NodeIndex, Pred, StatementObject), &'g StatementEvidence)>>,
-    mentions_of: BTreeMap<&'g str, Vec<NodeIndex>>,
 }
 
 impl<'g> NamedGraphs<'g> {
@@ -42,25 +44,21 @@ impl<'g> NamedGraphs<'g> {
                 _ => None,
             })
             .collect();
-        documents.sort();
         let mut per_doc: BTreeMap<&str, Vec<_>> = BTreeMap::new();
         for (key, evidence) in &kg.evidence {
             for ev in evidence {
                 per_doc.entry(ev.document.as_str()).or_default().push((key, ev));
             }
         }
-        let mut mentions_of: BTreeMap<&str, Vec<NodeIndex>> = BTreeMap::new();
-        for m in kg.graph.node_indices() {
-            if let NodeKind::Mention { document, .. } = &kg.graph[m].kind {
-                mentions_of.entry(document.as_str()).or_default().push(m);
-            }
-        }
-        NamedGraphs { documents, per_doc, mentions_of }
+        // TriG has no empty graph to write for a document that supports nothing.
+        documents.retain(|(name, _)| per_doc.contains_key(name));
+        documents.sort();
+        NamedGraphs { documents, per_doc }
     }
 
-    /// The quads of one document's graph: its statements with their evidence in the graph's
-    /// order, then its mentions.
-    fn emit(&self, kg: &KnowledgeGraph, triples: &SortedTriples, (doc, doc_node): (&str, NodeIndex), emit: &mut dyn FnMut(QuadRef<'_>) -> std::io::Result<()>) -> std::io::Result<()> {
+    /// The quads of one document's graph: its statements with their evidence, in the graph's
+    /// order.
+    fn emit(&self, kg: &KnowledgeGraph, (doc, doc_node): (&str, NodeIndex), emit: &mut dyn FnMut(QuadRef<'_>) -> std::io::Result<()>) -> std::io::Result<()> {
         let iri = |n: NodeIndex| NamedNodeRef::new_unchecked(kg.graph[n].iri.as_str());
         let graph = iri(doc_node);
         let g = GraphNameRef::NamedNode(graph);
@@ -99,18 +97,13 @@ impl<'g> NamedGraphs<'g> {
             add(att::END, LiteralRef::new_typed_literal(&end, xsd::INTEGER).into())?;
             add(att::IN_DOCUMENT, graph.into())?;
         }
-        for &m in self.mentions_of.get(doc).into_iter().flatten() {
-            for t in triples.of_node(m) {
-                emit(t.in_graph(g))?;
-            }
-        }
         Ok(())
     }
 }
 
 /// Every quad of the dataset, in a deterministic order: the default graph (the sorted triples
-/// of `graph.ttl`), then each document's graph in file name order — its statements with their
-/// evidence in the graph's order, then its mentions. Quads are handed to `emit` one at a time,
+/// of `graph.ttl`), then each document's graph in file name order: its statements with their
+/// evidence, in the graph's order. Quads are handed to `emit` one at a time,
 /// so the dataset is never held whole in memory.
 pub fn for_each_quad(kg: &KnowledgeGraph, triples: &SortedTriples, emit: &mut dyn FnMut(QuadRef<'_>) -> std::io::Result<()>) -> std::io::Result<()> {
     for t in triples.iter() {
@@ -118,7 +111,7 @@ pub fn for_each_quad(kg: &KnowledgeGraph, triples: &SortedTriples, emit: &mut dy
     }
     let named = NamedGraphs::new(kg);
     for &doc in &named.documents {
-        named.emit(kg, triples, doc, emit)?;
+        named.emit(kg, doc, emit)?;
     }
     Ok(())
 }
@@ -135,9 +128,8 @@ enum Part<'a> {
 
 /// Write the dataset as TriG, in [`for_each_quad`]'s order.
 pub fn write_trig(kg: &KnowledgeGraph, triples: &SortedTriples, mut out: impl Write + Send) -> Result<()> {
-    let rdf_err = |e: std::io::Error| Error::Rdf { message: e.to_string() };
-    write_trig_and_turtle(kg, triples, &mut |bytes| out.write_all(bytes).map_err(rdf_err), None)?;
-    out.flush().map_err(rdf_err)
+    write_trig_and_turtle(kg, triples, &mut |bytes| out.write_all(bytes).map_err(crate::export::rdf_error), None)?;
+    out.flush().map_err(crate::export::rdf_error)
 }
 
 /// Write the dataset as TriG to `trig` and, when asked, the default graph alone as Turtle to
@@ -155,7 +147,6 @@ pub fn write_trig_and_turtle(
     trig: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
     mut turtle: Option<&mut (dyn FnMut(&[u8]) -> Result<()> + Send)>,
 ) -> Result<()> {
-    let rdf_err = |e: std::io::Error| Error::Rdf { message: e.to_string() };
     let named = NamedGraphs::new(kg);
     let mut parts: Vec<Part<'_>> = triples.subject_parts(TRIPLES_PER_PART).into_iter().map(Part::Default).collect();
     parts.extend(named.documents.chunks(DOCUMENTS_PER_PART).map(Part::Documents));
@@ -163,10 +154,10 @@ pub fn write_trig_and_turtle(
         let mut writer = crate::export::serializer(RdfFormat::TriG).for_writer(Vec::new());
         match part {
             Part::Default(range) => triples.in_range(range.clone()).try_for_each(|t| writer.serialize_quad(t.in_graph(GraphNameRef::DefaultGraph))),
-            Part::Documents(documents) => documents.iter().try_for_each(|&doc| named.emit(kg, triples, doc, &mut |q| writer.serialize_quad(q))),
+            Part::Documents(documents) => documents.iter().try_for_each(|&doc| named.emit(kg, doc, &mut |q| writer.serialize_quad(q))),
         }
-        .map_err(rdf_err)?;
-        writer.finish().map_err(rdf_err)
+        .map_err(crate::export::rdf_error)?;
+        writer.finish().map_err(crate::export::rdf_error)
     };
     let (mut trig_started, mut turtle_started) = (false, false);
     crate::export::in_parts(&parts, serialize, |part, bytes| {

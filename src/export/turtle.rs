@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use oxigraph::model::{Literal as RdfLiteral, NamedNode, NamedNodeRef, Term, TermRef, TripleRef};
 
 use crate::analysis::{Class, Pred};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::graph::{Edge, KnowledgeGraph, Literal, NodeKind};
 use crate::vocab::{att, std_terms::*};
 
@@ -81,8 +81,6 @@ pub struct SortedTriples {
     predicates: Vec<NamedNode>,
     /// (subject, predicate, object) ranks, sorted.
     triples: Vec<[u32; 3]>,
-    /// The rank of each graph node's IRI, by node index.
-    node_rank: Vec<u32>,
 }
 
 impl SortedTriples {
@@ -137,14 +135,6 @@ impl SortedTriples {
             start = end;
         }
         parts
-    }
-
-    /// The triples whose subject is graph node `n`, in order.
-    pub fn of_node(&self, n: petgraph::graph::NodeIndex) -> impl Iterator<Item = TripleRef<'_>> + '_ {
-        let rank = self.node_rank[n.index()];
-        let from = self.triples.partition_point(|t| t[0] < rank);
-        let to = self.triples.partition_point(|t| t[0] <= rank);
-        self.triples[from..to].iter().map(|t| self.triple(t))
     }
 
     fn triple(&self, &[s, p, o]: &[u32; 3]) -> TripleRef<'_> {
@@ -242,8 +232,7 @@ pub fn triples(kg: &KnowledgeGraph) -> SortedTriples {
     }
     out.par_sort_unstable();
     out.dedup();
-    let node_rank = term_rank[..node_count].to_vec();
-    SortedTriples { terms: permute(terms, &term_rank), predicates: permute(predicates, &predicate_rank), triples: out, node_rank }
+    SortedTriples { terms: permute(terms, &term_rank), predicates: permute(predicates, &predicate_rank), triples: out }
 }
 
 /// The rank of each term in the order of its N-Triples text (`<iri>`, `"literal"…`). IRIs, most
@@ -319,16 +308,15 @@ pub const TRIPLES_PER_PART: usize = 16_384;
 /// vocabulary's prefixes. Turtle and N-Triples are serialised in parts on all threads
 /// ([`write_in_parts`]); the bytes are those of one serialiser writing every triple in order.
 pub fn write_triples(triples: &SortedTriples, format: RdfFormat, mut out: impl Write + Send) -> Result<()> {
-    let rdf_err = |e: std::io::Error| Error::Rdf { message: e.to_string() };
     if matches!(format, RdfFormat::Turtle | RdfFormat::NTriples) {
-        write_in_parts(triples, format, &mut |bytes| out.write_all(bytes).map_err(rdf_err))?;
-        return out.flush().map_err(rdf_err);
+        write_in_parts(triples, format, &mut |bytes| out.write_all(bytes).map_err(crate::export::rdf_error))?;
+        return out.flush().map_err(crate::export::rdf_error);
     }
     let mut writer = crate::export::serializer(format).for_writer(out);
     for t in triples.iter() {
-        writer.serialize_triple(t).map_err(rdf_err)?;
+        writer.serialize_triple(t).map_err(crate::export::rdf_error)?;
     }
-    writer.finish().map_err(rdf_err)?;
+    writer.finish().map_err(crate::export::rdf_error)?;
     Ok(())
 }
 
@@ -346,12 +334,11 @@ pub fn write_in_parts(triples: &SortedTriples, format: RdfFormat, sink: &mut (dy
 
 /// The triples in `range` serialised on their own in `format`, `@prefix` lines included.
 pub fn serialize_part(triples: &SortedTriples, range: Range<usize>, format: RdfFormat) -> Result<Vec<u8>> {
-    let rdf_err = |e: std::io::Error| Error::Rdf { message: e.to_string() };
     let mut writer = crate::export::serializer(format).for_writer(Vec::new());
     for t in triples.in_range(range) {
-        writer.serialize_triple(t).map_err(rdf_err)?;
+        writer.serialize_triple(t).map_err(crate::export::rdf_error)?;
     }
-    writer.finish().map_err(rdf_err)
+    writer.finish().map_err(crate::export::rdf_error)
 }
 
 #[cfg(test)]
