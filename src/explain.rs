@@ -59,12 +59,12 @@ pub fn explain(kg: &KnowledgeGraph, node: NodeIndex) -> String {
     docs.sort();
     let _ = writeln!(out, "  derived from: {}", docs.join(", "));
     // Mentions.
-    let mut mentions: Vec<(String, usize, usize, String, String)> = kg
+    let mut mentions: Vec<(&str, usize, usize, &str, &str)> = kg
         .graph
         .edges_directed(node, Direction::Incoming)
         .filter(|e| *e.weight() == Edge::Denotes)
         .filter_map(|e| match &kg.graph[petgraph::visit::EdgeRef::source(&e)].kind {
-            NodeKind::Mention { start, end, anchor, document, sentence } => Some((document.clone(), *start, *end, anchor.clone(), sentence.clone())),
+            NodeKind::Mention { start, end, anchor, document, sentence } => Some((document.as_str(), *start, *end, anchor.as_str(), sentence.as_str())),
             _ => None,
         })
         .collect();

@@ -139,9 +139,10 @@ pub enum NodeKind {
         start: usize,
         end: usize,
         anchor: String,
-        /// The document's file name and the sentence the mention stands in, for explanations.
-        document: String,
-        sentence: String,
+        /// The document's file name and the sentence the mention stands in, for explanations;
+        /// shared with the document's other mentions and evidence.
+        document: SharedText,
+        sentence: SharedText,
     },
 }
 
@@ -254,8 +255,8 @@ impl KnowledgeGraph {
                 _ => {
                     let doc = &r.documents[m.doc];
                     let iri = mention_iri(&segments[m.doc], m.start, m.end);
-                    let sentence = doc.sentences.get(m.sentence).map(|s| s.2.as_str().to_owned()).unwrap_or_default();
-                    let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc.name.as_str().to_owned(), sentence };
+                    let sentence = doc.sentences.get(m.sentence).map(|s| s.2.clone()).unwrap_or_default();
+                    let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc.name.clone(), sentence };
                     let n = kg.graph.add_node(Node { iri, kind });
                     kg.graph.add_edge(n, docs[m.doc], Edge::InDocument);
                     last_span = Some((span, n));

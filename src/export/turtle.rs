@@ -7,6 +7,8 @@ use std::ops::Range;
 
 use oxigraph::io::RdfFormat;
 use rayon::prelude::*;
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap;
 
 use oxigraph::model::{Literal as RdfLiteral, NamedNode, NamedNodeRef, Term, TermRef, TripleRef};
@@ -147,67 +149,105 @@ impl SortedTriples {
     }
 }
 
+/// An object as [`triples`] meets it. Texts and offsets recur across the graph (labels,
+/// anchors, the same offsets in every document), so they are looked up as they are and made
+/// into a [`Term`] only the first time.
+enum Object<'a> {
+    Text(&'a str),
+    Integer(usize),
+    Other(Term),
+}
+
+/// Provisional term numbers: graph node `i` is term `i`, other terms (literals, classes)
+/// follow in the order first met.
+struct TermNumbers<'a> {
+    new_terms: Vec<Term>,
+    first_new: usize,
+    texts: FxHashMap<&'a str, u32>,
+    integers: FxHashMap<usize, u32>,
+    others: FxHashMap<Term, u32>,
+}
+
+impl<'a> TermNumbers<'a> {
+    fn number(&mut self, object: Object<'a>) -> u32 {
+        let next = (self.first_new + self.new_terms.len()) as u32;
+        let (id, term) = match object {
+            Object::Text(text) => match self.texts.entry(text) {
+                Entry::Occupied(e) => return *e.get(),
+                Entry::Vacant(e) => (*e.insert(next), RdfLiteral::new_simple_literal(text).into()),
+            },
+            Object::Integer(n) => match self.integers.entry(n) {
+                Entry::Occupied(e) => return *e.get(),
+                Entry::Vacant(e) => (*e.insert(next), RdfLiteral::new_typed_literal(n.to_string(), xsd::INTEGER).into()),
+            },
+            Object::Other(term) => match self.others.entry(term) {
+                Entry::Occupied(e) => return *e.get(),
+                Entry::Vacant(e) => {
+                    let term = e.key().clone();
+                    (*e.insert(next), term)
+                }
+            },
+        };
+        self.new_terms.push(term);
+        id
+    }
+}
+
 /// Every triple of the graph, sorted.
-pub fn triples(kg: &KnowledgeGraph) -> SortedTriples {
-    // Terms get provisional ids: graph node `i` is term `i`, other terms (literals, classes)
-    // follow in the order first met.
+pub fn triples<'g>(kg: &'g KnowledgeGraph) -> SortedTriples {
     let node_count = kg.graph.node_count();
     let mut terms: Vec<Term> = kg.graph.node_weights().map(|n| NamedNode::new_unchecked(n.iri.clone()).into()).collect();
-    let mut term_ids: FxHashMap<Term, u32> = FxHashMap::default();
-    let mut predicates: Vec<NamedNode> = Vec::new();
-    let mut predicate_ids: FxHashMap<NamedNode, u32> = FxHashMap::default();
-    let mut out: Vec<[u32; 3]> = Vec::new();
-    let mut predicate = |p: NamedNodeRef<'_>| -> u32 {
-        if let Some(&id) = predicate_ids.get(&p.into_owned()) {
-            return id;
-        }
-        let id = predicates.len() as u32;
-        predicates.push(p.into_owned());
-        predicate_ids.insert(p.into_owned(), id);
-        id
+    let mut numbers: TermNumbers<'g> = TermNumbers {
+        new_terms: Vec::new(),
+        first_new: node_count,
+        texts: FxHashMap::default(),
+        integers: FxHashMap::default(),
+        others: FxHashMap::default(),
     };
-    let mut term = |t: Term| -> u32 {
-        if let Some(&id) = term_ids.get(&t) {
-            return id;
-        }
-        let id = (node_count + term_ids.len()) as u32;
-        term_ids.insert(t, id);
-        id
+    let mut predicates: Vec<NamedNode> = Vec::new();
+    let mut predicate_ids: FxHashMap<&'static str, u32> = FxHashMap::default();
+    // Room for a type, a label and a few more per node, and one triple per edge.
+    let mut out: Vec<[u32; 3]> = Vec::with_capacity(4 * node_count + kg.graph.edge_count());
+    let mut predicate = |p: NamedNodeRef<'static>| -> u32 {
+        *predicate_ids.entry(p.as_str()).or_insert_with(|| {
+            predicates.push(p.into_owned());
+            predicates.len() as u32 - 1
+        })
     };
     for i in kg.graph.node_indices() {
         let s = i.index() as u32;
-        let mut add = |p: NamedNodeRef<'_>, o: Term| out.push([s, predicate(p), term(o)]);
+        let mut add = |p: NamedNodeRef<'static>, o: Object<'g>| out.push([s, predicate(p), numbers.number(o)]);
         match &kg.graph[i].kind {
             NodeKind::Entity { class, label, alt_labels, attributes, merge_reasons, .. } => {
-                add(rdf::TYPE, class_iri(*class).into_owned().into());
+                add(rdf::TYPE, Object::Other(class_iri(*class).into_owned().into()));
                 for reason in merge_reasons {
-                    add(att::MERGE_REASON, RdfLiteral::new_simple_literal(reason).into());
+                    add(att::MERGE_REASON, Object::Text(reason));
                 }
-                add(rdfs::LABEL, RdfLiteral::new_simple_literal(label).into());
+                add(rdfs::LABEL, Object::Text(label));
                 for alt in alt_labels {
-                    add(SKOS_ALT_LABEL, RdfLiteral::new_simple_literal(alt).into());
+                    add(SKOS_ALT_LABEL, Object::Text(alt));
                 }
                 for (pred, lit) in attributes {
                     let o = match lit {
-                        Literal::Text(t) => RdfLiteral::new_simple_literal(t),
-                        Literal::Date(d) => date_literal(&d.lexical()),
+                        Literal::Text(t) => Object::Text(t),
+                        Literal::Date(d) => Object::Other(date_literal(&d.lexical()).into()),
                     };
-                    add(pred_iri(*pred), o.into());
+                    add(pred_iri(*pred), o);
                 }
             }
             NodeKind::Document { name, date } => {
-                add(rdf::TYPE, att::DOCUMENT.into_owned().into());
-                add(DCTERMS_IDENTIFIER, RdfLiteral::new_simple_literal(name).into());
-                add(rdfs::LABEL, RdfLiteral::new_simple_literal(name).into());
+                add(rdf::TYPE, Object::Other(att::DOCUMENT.into_owned().into()));
+                add(DCTERMS_IDENTIFIER, Object::Text(name));
+                add(rdfs::LABEL, Object::Text(name));
                 if let Some(d) = date {
-                    add(DCTERMS_DATE, RdfLiteral::new_typed_literal(d.format("%Y-%m-%d").to_string(), xsd::DATE).into());
+                    add(DCTERMS_DATE, Object::Other(RdfLiteral::new_typed_literal(d.format("%Y-%m-%d").to_string(), xsd::DATE).into()));
                 }
             }
             NodeKind::Mention { start, end, anchor, .. } => {
-                add(rdf::TYPE, att::MENTION.into_owned().into());
-                add(att::START, RdfLiteral::new_typed_literal(start.to_string(), xsd::INTEGER).into());
-                add(att::END, RdfLiteral::new_typed_literal(end.to_string(), xsd::INTEGER).into());
-                add(att::ANCHOR_OF, RdfLiteral::new_simple_literal(anchor).into());
+                add(rdf::TYPE, Object::Other(att::MENTION.into_owned().into()));
+                add(att::START, Object::Integer(*start));
+                add(att::END, Object::Integer(*end));
+                add(att::ANCHOR_OF, Object::Text(anchor));
             }
         }
     }
@@ -221,22 +261,21 @@ pub fn triples(kg: &KnowledgeGraph) -> SortedTriples {
         };
         out.push([s.index() as u32, predicate(p), o.index() as u32]);
     }
+    terms.append(&mut numbers.new_terms);
     // Rank the terms by their N-Triples text and the predicates by their IRI.
-    let mut others: Vec<(Term, u32)> = term_ids.into_iter().collect();
-    others.sort_unstable_by_key(|(_, id)| *id);
-    terms.extend(others.into_iter().map(|(t, _)| t));
     let term_rank = term_ranks(&terms);
     let predicate_rank = ranks_by(predicates.len(), |a, b| predicates[a].as_str().cmp(predicates[b].as_str()));
     for t in &mut out {
         *t = [term_rank[t[0] as usize], predicate_rank[t[1] as usize], term_rank[t[2] as usize]];
     }
-    out.par_sort_unstable();
-    out.dedup();
+    sort_and_dedup(&mut out, terms.len(), predicates.len());
     SortedTriples { terms: permute(terms, &term_rank), predicates: permute(predicates, &predicate_rank), triples: out }
 }
 
 /// The rank of each term in the order of its N-Triples text (`<iri>`, `"literal"…`). IRIs, most
-/// of the terms, are compared in place; only the others are written out.
+/// of the terms, are compared in place; only the others are written out. The sort moves the
+/// texts themselves rather than numbers pointing at terms, so a comparison reads two strings
+/// and nothing else (at 100k articles there are millions of terms).
 fn term_ranks(terms: &[Term]) -> Vec<u32> {
     let texts: Vec<Option<String>> = terms
         .iter()
@@ -245,12 +284,52 @@ fn term_ranks(terms: &[Term]) -> Vec<u32> {
             other => Some(other.to_string()),
         })
         .collect();
-    ranks_by(terms.len(), |a, b| match (&terms[a], &terms[b], &texts[a], &texts[b]) {
-        (Term::NamedNode(x), Term::NamedNode(y), _, _) => cmp_bracketed_iris(x.as_str(), y.as_str()),
-        (Term::NamedNode(_), _, _, Some(t)) => b"<"[..].cmp(&t.as_bytes()[..1]),
-        (_, Term::NamedNode(_), Some(t), _) => t.as_bytes()[..1].cmp(&b"<"[..]),
-        (_, _, x, y) => x.cmp(y),
-    })
+    // (is an IRI, the IRI or the N-Triples text, term number)
+    let mut keyed: Vec<(bool, &str, u32)> = terms
+        .iter()
+        .zip(&texts)
+        .enumerate()
+        .map(|(i, (term, text))| match (term, text) {
+            (Term::NamedNode(n), _) => (true, n.as_str(), i as u32),
+            (_, text) => (false, text.as_deref().expect("non-IRI terms are written out"), i as u32),
+        })
+        .collect();
+    keyed.par_sort_unstable_by(|&(a_iri, a, _), &(b_iri, b, _)| match (a_iri, b_iri) {
+        (true, true) => cmp_bracketed_iris(a, b),
+        (true, false) => b"<"[..].cmp(&b.as_bytes()[..1]),
+        (false, true) => a.as_bytes()[..1].cmp(&b"<"[..]),
+        (false, false) => a.cmp(b),
+    });
+    let mut rank = vec![0u32; terms.len()];
+    for (r, &(_, _, i)) in keyed.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    rank
+}
+
+/// Sort rank triples and drop repeats. When the ranks fit in 64 bits together (below about
+/// two billion terms), triples are sorted as single numbers, which is what takes the least
+/// time and memory traffic.
+fn sort_and_dedup(triples: &mut Vec<[u32; 3]>, terms: usize, predicates: usize) {
+    let bits = |n: usize| usize::BITS - n.saturating_sub(1).leading_zeros();
+    let (term_bits, predicate_bits) = (bits(terms), bits(predicates));
+    if 2 * term_bits + predicate_bits > 64 {
+        triples.par_sort_unstable();
+        triples.dedup();
+        return;
+    }
+    let (object_shift, subject_shift) = (0, term_bits + predicate_bits);
+    let mut packed: Vec<u64> = triples
+        .iter()
+        .map(|&[s, p, o]| (u64::from(s) << subject_shift) | (u64::from(p) << term_bits) | (u64::from(o) << object_shift))
+        .collect();
+    packed.par_sort_unstable();
+    packed.dedup();
+    let mask = |bits: u32| (1u64 << bits) - 1;
+    triples.clear();
+    triples.extend(packed.iter().map(|&t| {
+        [(t >> subject_shift) as u32, ((t >> term_bits) & mask(predicate_bits)) as u32, (t & mask(term_bits)) as u32]
+    }));
 }
 
 /// `<a>` against `<b>` as text, without writing them out: where one IRI is a prefix of the
@@ -353,6 +432,27 @@ mod tests {
                 assert_eq!(cmp_bracketed_iris(a, b), format!("<{a}>").cmp(&format!("<{b}>")), "{a} vs {b}");
             }
         }
+    }
+
+    #[test]
+    fn triples_packed_into_numbers_sort_as_triples() {
+        // A small deterministic jumble with repeats, ranks up to the largest allowed.
+        let (terms, predicates) = (1000usize, 7usize);
+        let mut triples: Vec<[u32; 3]> = (0..5000u64)
+            .map(|i| {
+                let x = i.wrapping_mul(2_654_435_761) % 1_000_003;
+                [(x % terms as u64) as u32, (x % predicates as u64) as u32, ((x / 7) % terms as u64) as u32]
+            })
+            .chain([[999, 6, 999], [0, 0, 0], [999, 6, 999]])
+            .collect();
+        let mut expected = triples.clone();
+        expected.sort_unstable();
+        expected.dedup();
+        sort_and_dedup(&mut triples, terms, predicates);
+        assert_eq!(triples, expected);
+        let mut wide = vec![[u32::MAX, 1, 2], [3, 4, u32::MAX], [3, 4, u32::MAX]];
+        sort_and_dedup(&mut wide, u32::MAX as usize + 1, 5);
+        assert_eq!(wide, vec![[3, 4, u32::MAX], [u32::MAX, 1, 2]]);
     }
 
     #[test]
