@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analysis::{Class, DocAnalysis, Identity, LocalId, Object, Pred};
@@ -816,15 +817,30 @@ impl<'a> Merger<'a> {
                 entity_of[x] = entity_of[r];
             }
         }
-        let documents: Vec<DocumentInfo> = self
-            .docs
-            .iter()
+        let facts = std::mem::take(&mut self.facts);
+        let reasons = std::mem::take(&mut self.reasons);
+        // The four parts read the clusters and nothing each other makes: they run side by side.
+        let this = &self;
+        let ((documents, mentions), (entities, facts)) = rayon::join(
+            || rayon::join(|| this.resolved_documents(), || this.resolved_mentions(&entity_of)),
+            || rayon::join(|| this.resolved_entities(&roots, &entity_of, reasons), || this.resolved_facts(facts, &roots, &entity_of)),
+        );
+        Resolved { documents, entities, facts, mentions }
+    }
+
+    fn resolved_documents(&self) -> Vec<DocumentInfo> {
+        self.docs
+            .par_iter()
             .map(|d| DocumentInfo {
                 name: SharedText::from(d.name.as_str()),
                 date: d.date,
                 sentences: d.sentences.iter().map(|s| (s.start, s.end, SharedText::from(s.text.as_str()))).collect(),
             })
-            .collect();
+            .collect()
+    }
+
+    /// Each entity's label, other names, documents, recognition rules and merge reasons.
+    fn resolved_entities(&self, roots: &[usize], entity_of: &[usize], mut reasons: FxHashMap<usize, BTreeSet<String>>) -> Vec<ResolvedEntity> {
         // Each entity collects its members' names, documents and recognition rules, in one pass
         // over the flat nodes in document order: the analyses are read in memory order (walking
         // each cluster's members instead jumps across all documents, a cache miss at each step).
@@ -849,14 +865,20 @@ impl<'a> Merger<'a> {
                 _ => choose_label(class, &forms),
             };
             let alt_labels = forms.iter().filter(|f| **f != label).map(|f| (*f).to_owned()).collect();
-            let merge_reasons = self.reasons.remove(&root).unwrap_or_default();
+            let merge_reasons = reasons.remove(&root).unwrap_or_default();
             entities.push(ResolvedEntity { class, label, alt_labels, documents: documents.into_iter().collect(), merge_reasons, rules });
         }
+        entities
+    }
+
+    /// The facts of the merged graph, each statement once with all its evidence.
+    fn resolved_facts(&self, facts: Vec<FlatFact<'a>>, roots: &[usize], entity_of: &[usize]) -> Vec<ResolvedFact> {
+        let class_of_entity = |e: usize| self.class_of[roots[e]];
         // Facts, merged: sorted by statement then evidence, each statement's evidence is a run.
         // They are grouped by subject first, in linear time, so that the sort proper only orders
         // each subject's few facts.
-        let mut flat: Vec<(usize, Pred, ValueRef<'a>, Evidence)> = Vec::with_capacity(self.facts.len());
-        flat.extend(self.facts.iter().filter_map(|f| {
+        let mut flat: Vec<(usize, Pred, ValueRef<'a>, Evidence)> = Vec::with_capacity(facts.len());
+        flat.extend(facts.iter().filter_map(|f| {
             let s = entity_of[f.s];
             let o = match f.o {
                 FlatObject::Node(o) => ValueRef::Node(entity_of[o]),
@@ -865,8 +887,8 @@ impl<'a> Merger<'a> {
             };
             (o != ValueRef::Node(s)).then(|| (s, f.pred, o, f.ev.clone()))
         }));
-        drop(std::mem::take(&mut self.facts));
-        let mut flat = group_by_key(flat, entities.len(), |f| f.0);
+        drop(facts);
+        let mut flat = group_by_key(flat, roots.len(), |f| f.0);
         for of_subject in flat.chunk_by_mut(|a, b| a.0 == b.0) {
             of_subject.sort_unstable();
         }
@@ -884,7 +906,7 @@ impl<'a> Merger<'a> {
         let mut implied = implied.into_iter();
         facts.retain(|_| !implied.next().unwrap_or(false));
         // A node with a stated country keeps the stated ones over inferred ones.
-        let mut stated = vec![false; entities.len()];
+        let mut stated = vec![false; roots.len()];
         for f in &facts {
             if f.pred == Pred::Country && f.evidence.iter().any(|e| !e.rule.starts_with("inferred")) {
                 stated[f.subject] = true;
@@ -894,12 +916,12 @@ impl<'a> Merger<'a> {
         // A visit's date: the earliest start date that every source agrees with.
         let mut visit_dates: FxHashMap<usize, Vec<PartialDate>> = FxHashMap::default();
         for f in &facts {
-            if let (Pred::Date, Value::Date(d), Class::Visit) = (f.pred, &f.object, entities[f.subject].class) {
+            if let (Pred::Date, Value::Date(d), Class::Visit) = (f.pred, &f.object, class_of_entity(f.subject)) {
                 visit_dates.entry(f.subject).or_default().push(*d);
             }
         }
         facts.retain(|f| {
-            if f.pred != Pred::Date || entities[f.subject].class != Class::Visit {
+            if f.pred != Pred::Date || class_of_entity(f.subject) != Class::Visit {
                 return true;
             }
             let Value::Date(d) = f.object else { return true };
@@ -907,27 +929,31 @@ impl<'a> Merger<'a> {
             // Drop a less precise date that a more precise one refines.
             !all.iter().any(|o| *o != d && o.compatible(&d) && o.precision() > d.precision())
         });
-        // Mentions.
-        let mut mentions = Vec::with_capacity(self.docs.iter().map(|d| d.mentions.len()).sum());
-        for (d, doc) in self.docs.iter().enumerate() {
-            let to_char = |b: usize| -> usize {
-                match doc.char_offsets.binary_search_by_key(&b, |&(byte, _)| byte) {
-                    Ok(i) => doc.char_offsets[i].1,
-                    Err(i) => doc.char_offsets[i.saturating_sub(1)].1,
-                }
-            };
-            for m in &doc.mentions {
-                mentions.push(ResolvedMention {
+        facts
+    }
+
+    /// Every mention, in document order, with offsets in code points.
+    fn resolved_mentions(&self, entity_of: &[usize]) -> Vec<ResolvedMention> {
+        self.docs
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(d, doc)| {
+                let to_char = |b: usize| -> usize {
+                    match doc.char_offsets.binary_search_by_key(&b, |&(byte, _)| byte) {
+                        Ok(i) => doc.char_offsets[i].1,
+                        Err(i) => doc.char_offsets[i.saturating_sub(1)].1,
+                    }
+                };
+                doc.mentions.iter().map(move |m| ResolvedMention {
                     doc: d,
                     start: to_char(m.start),
                     end: to_char(m.end),
                     anchor: m.text.clone(),
                     entity: entity_of[self.offsets[d] + m.entity],
                     sentence: m.sentence,
-                });
-            }
-        }
-        Resolved { documents, entities, facts, mentions }
+                })
+            })
+            .collect()
     }
 }
 
