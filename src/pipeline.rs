@@ -234,8 +234,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut stages = vec![("load lexicons", started.elapsed())];
     let (kg, documents, bytes) = extractor.graph_timed(&options.inputs, options.max_file_size, options.progress, &mut stages)?;
     let clock = Instant::now();
-    let triples = turtle::triples(&kg);
-    stages.push(("sort triples", clock.elapsed()));
+    // The DOT text needs no sorted triples: it is made while they are sorted, which is mostly
+    // one thread's work.
+    let (triples, dot) = rayon::join(|| turtle::triples(&kg), || options.formats.contains(&OutputFormat::Dot).then(|| dot::to_dot(&kg)));
+    stages.push(("sort triples (and DOT alongside)", clock.elapsed()));
     // The shapes are checked while the files are written: a graph that does not conform leaves
     // its staged files to be deleted, and nothing is renamed into place.
     let shapes = crate::validate::Shapes::builtin()?;
@@ -248,7 +250,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         },
         || {
             let clock = Instant::now();
-            (stage_outputs(&kg, &triples, &options.formats, &files), clock.elapsed())
+            (stage_outputs(&kg, &triples, dot.as_deref(), &options.formats, &files), clock.elapsed())
         },
     );
     stages.push(("validate (alongside write)", validated));
@@ -275,8 +277,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// Write each requested file into a temporary file beside it, each on its own thread; the
 /// caller renames them into place. Turtle and TriG, when both are asked for, are written
-/// together, the default graph serialised once for both.
-fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples, formats: &[OutputFormat], files: &[PathBuf]) -> Result<export::Staged> {
+/// together, the default graph serialised once for both; `dot` is the DOT text, made beforehand
+/// when DOT is asked for.
+fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples, dot: Option<&str>, formats: &[OutputFormat], files: &[PathBuf]) -> Result<export::Staged> {
     let path_of = |format: OutputFormat| &files[formats.iter().position(|&f| f == format).expect("asked-for format")];
     let together = formats.contains(&OutputFormat::Ttl) && formats.contains(&OutputFormat::Trig);
     let jobs: Vec<OutputFormat> = formats.iter().copied().filter(|&f| !(together && f == OutputFormat::Ttl)).collect();
@@ -298,7 +301,7 @@ fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples, formats: 
                     match format {
                         OutputFormat::Ttl => turtle::write_triples(triples, RdfFormat::Turtle, out),
                         OutputFormat::Trig => trig::write_trig(kg, triples, out),
-                        OutputFormat::Dot => export::file_sink(path, out)(dot::to_dot(kg).as_bytes()),
+                        OutputFormat::Dot => export::file_sink(path, out)(dot.expect("DOT text made when asked for").as_bytes()),
                         OutputFormat::Nt => turtle::write_triples(triples, RdfFormat::NTriples, out),
                         OutputFormat::Jsonld => turtle::write_triples(triples, RdfFormat::JsonLd { profile: Default::default() }, out),
                     }
