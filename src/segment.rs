@@ -43,11 +43,19 @@ pub struct Sentence {
 
 /// Split `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
     let mut tokens = Vec::new();
-    let mut chars = text.char_indices().peekable();
     let mut space_before = true;
     let mut newline_before = true;
-    while let Some((start, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        // An ASCII byte is a whole character: most are read without decoding.
+        let c = match bytes[i] {
+            b if b.is_ascii() => char::from(b),
+            _ => text[i..].chars().next().expect("a character starts here"),
+        };
+        i += c.len_utf8();
         if c.is_whitespace() {
             space_before = true;
             if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
@@ -56,21 +64,29 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         let kind = if c.is_alphanumeric() {
-            let numeric = c.is_numeric();
-            let mut all_digits = numeric;
-            while let Some(&(_, n)) = chars.peek() {
-                if !n.is_alphanumeric() {
-                    break;
+            let mut all_digits = c.is_numeric();
+            while let Some(&b) = bytes.get(i) {
+                if b.is_ascii() {
+                    // For ASCII, `char::is_alphanumeric` and `is_numeric` are these.
+                    if !b.is_ascii_alphanumeric() {
+                        break;
+                    }
+                    all_digits &= b.is_ascii_digit();
+                    i += 1;
+                } else {
+                    let n = text[i..].chars().next().expect("a character starts here");
+                    if !n.is_alphanumeric() {
+                        break;
+                    }
+                    all_digits &= n.is_numeric();
+                    i += n.len_utf8();
                 }
-                all_digits &= n.is_numeric();
-                chars.next();
             }
             if all_digits { TokenKind::Number } else { TokenKind::Word }
         } else {
             TokenKind::Punct
         };
-        let end = chars.peek().map_or(text.len(), |&(i, _)| i);
-        tokens.push(Token { start, end, kind, space_before, newline_before });
+        tokens.push(Token { start, end: i, kind, space_before, newline_before });
         space_before = false;
         newline_before = false;
     }
@@ -81,19 +97,22 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 pub fn sentences(text: &str, lexicon: &Lexicon) -> Vec<Sentence> {
     let tokens = tokenize(text);
     let mut sentences = Vec::new();
-    let mut current: Vec<Token> = Vec::new();
+    // The current sentence is `tokens[first..]` up to the token at hand: copied out once, at
+    // its end, in one allocation of the right size.
+    let mut first = 0;
     for (i, tok) in tokens.iter().enumerate() {
-        if tok.newline_before && !current.is_empty() {
-            sentences.push(finish(std::mem::take(&mut current)));
+        if tok.newline_before && i > first {
+            sentences.push(finish(tokens[first..i].to_vec()));
+            first = i;
         }
-        current.push(*tok);
         if ends_sentence(text, &tokens, i, lexicon) {
             // Keep a closing quote or bracket with the sentence it closes.
-            sentences.push(finish(std::mem::take(&mut current)));
+            sentences.push(finish(tokens[first..=i].to_vec()));
+            first = i + 1;
         }
     }
-    if !current.is_empty() {
-        sentences.push(finish(current));
+    if first < tokens.len() {
+        sentences.push(finish(tokens[first..].to_vec()));
     }
     sentences
 }
