@@ -50,6 +50,40 @@ pub struct Tokens<'a> {
     heads_end: usize,
     /// One past the last token that starts an agreement head (0 for none).
     agreements_end: usize,
+    /// The letter case of each token ([`Shape`]), which the rules ask of the same tokens
+    /// again and again.
+    shapes: Vec<u8>,
+}
+
+/// Bits of [`Tokens::shapes`].
+struct Shape;
+
+impl Shape {
+    /// A word whose first character is upper case.
+    const CAP: u8 = 1;
+    /// A word whose first character is lower case.
+    const LOWER: u8 = 2;
+    /// A word of two or more characters, every one upper case or an ASCII digit.
+    const ALL_CAPS: u8 = 4;
+
+    fn of(token: &Token, word: &str) -> u8 {
+        if token.kind != TokenKind::Word {
+            return 0;
+        }
+        let first = word.chars().next();
+        let mut shape = 0;
+        if first.is_some_and(char::is_uppercase) {
+            shape |= Shape::CAP;
+        }
+        if first.is_some_and(char::is_lowercase) {
+            shape |= Shape::LOWER;
+        }
+        // The letter test first: it fails at the first letter of most words.
+        if word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()) && word.chars().count() >= 2 {
+            shape |= Shape::ALL_CAPS;
+        }
+        shape
+    }
 }
 
 impl<'a> Tokens<'a> {
@@ -63,13 +97,14 @@ impl<'a> Tokens<'a> {
             lex[first] = Some((first + last + 1, m.terms));
         }
         let lower: Vec<Cow<'a, str>> = toks.iter().map(|t| lower_case(t.text(text))).collect();
+        let shapes: Vec<u8> = toks.iter().map(|t| Shape::of(t, t.text(text))).collect();
         let cues = lexicon.cue.scan(&lower);
         let last_with = |pick: fn(&Term) -> bool| {
             lex.iter().rposition(|l| l.as_ref().is_some_and(|(_, terms)| terms.iter().any(pick))).map_or(0, |k| k + 1)
         };
         let heads_end = last_with(|x| matches!(x, Term::UnitHead(_) | Term::InstallationHead(_)));
         let agreements_end = last_with(|x| matches!(x, Term::Agreement(_)));
-        Tokens { text, toks, lex, lower, cues, heads_end, agreements_end }
+        Tokens { text, toks, lex, lower, cues, heads_end, agreements_end, shapes }
     }
 
     pub fn len(&self) -> usize {
@@ -84,16 +119,20 @@ impl<'a> Tokens<'a> {
     pub fn is_word(&self, i: usize) -> bool {
         self.toks.get(i).is_some_and(|t| t.kind == TokenKind::Word)
     }
+    fn has_shape(&self, i: usize, shape: u8) -> bool {
+        self.shapes.get(i).is_some_and(|s| s & shape != 0)
+    }
+    /// A word whose first character is upper case.
     pub fn is_cap(&self, i: usize) -> bool {
-        self.is_word(i) && self.word(i).chars().next().is_some_and(char::is_uppercase)
+        self.has_shape(i, Shape::CAP)
     }
+    /// A word whose first character is lower case.
     pub fn is_lower(&self, i: usize) -> bool {
-        self.is_word(i) && self.word(i).chars().next().is_some_and(char::is_lowercase)
+        self.has_shape(i, Shape::LOWER)
     }
+    /// A word of two or more characters, all upper case or ASCII digits.
     pub fn is_all_caps(&self, i: usize) -> bool {
-        let w = self.word(i);
-        // The letter test first: it fails at the first letter of most words.
-        self.is_word(i) && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()) && w.chars().count() >= 2
+        self.has_shape(i, Shape::ALL_CAPS)
     }
     /// Lexicon terms of the phrase starting at `i`, and the token after it.
     pub fn terms(&self, i: usize) -> Option<(usize, &[Term])> {
