@@ -8,6 +8,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -394,10 +395,12 @@ impl Term {
 
 /// One lexicon phrase found in a text, by byte offsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LexMatch {
+pub struct LexMatch<'l> {
     pub start: usize,
     pub end: usize,
-    pub terms: Vec<Term>,
+    /// The phrase's terms that the match's letter case allows: borrowed from the lexicon when
+    /// that is all of them (nearly always), so that a match allocates nothing.
+    pub terms: Cow<'l, [Term]>,
 }
 
 /// All the vocabulary, with a compiled matcher over every phrase.
@@ -610,7 +613,7 @@ impl Lexicon {
     ///
     /// Accents and typographic apostrophes do not matter ("Brasília" is "Brasilia", "l’Air" is
     /// "l'Air"); the offsets are those of `text`.
-    pub fn find(&self, original: &str) -> Vec<LexMatch> {
+    pub fn find(&self, original: &str) -> Vec<LexMatch<'_>> {
         // ASCII text folds to itself, offset for offset: no copy, no offset map.
         let folded_text;
         let offset_map;
@@ -633,29 +636,33 @@ impl Lexicon {
             let exact = surface == pattern;
             // Only asked of a place name not spelled as in the lexicon.
             let shouting = || surface.chars().any(char::is_alphabetic) && surface.chars().all(|c| !c.is_lowercase());
-            let terms: Vec<Term> = self.pattern_terms[m.pattern().as_usize()]
-                .iter()
-                .copied()
-                .filter(|t| {
-                    !t.case_sensitive()
-                        || exact
-                        // Datelines write place names in capitals: "NEW DELHI, 10 April".
-                        || (matches!(t, Term::City(_) | Term::Country(_)) && surface.len() > 3 && shouting())
-                })
-                .collect();
+            let all_terms = &self.pattern_terms[m.pattern().as_usize()][..];
+            let allowed = |t: &Term| {
+                !t.case_sensitive()
+                    || exact
+                    // Datelines write place names in capitals: "NEW DELHI, 10 April".
+                    || (matches!(t, Term::City(_) | Term::Country(_)) && surface.len() > 3 && shouting())
+            };
+            let terms: Cow<'_, [Term]> = if exact || all_terms.iter().all(allowed) {
+                Cow::Borrowed(all_terms)
+            } else {
+                Cow::Owned(all_terms.iter().copied().filter(allowed).collect())
+            };
             if !terms.is_empty() {
                 found.push(LexMatch { start, end, terms });
             }
         }
         found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-        let mut chosen: Vec<LexMatch> = Vec::new();
-        for m in found {
-            if chosen.last().is_some_and(|last| m.start < last.end) {
-                continue;
+        // Longest first from the left: drop a match that starts inside the last one kept.
+        let mut kept_end = 0;
+        found.retain(|m| {
+            let keep = m.start >= kept_end;
+            if keep {
+                kept_end = m.end;
             }
-            chosen.push(m);
-        }
-        chosen
+            keep
+        });
+        found
     }
 
     /// Whether `word` (a word token, without its dot) is an abbreviation: an abbreviation of

@@ -40,7 +40,7 @@ pub struct Tokens<'a> {
     pub text: &'a str,
     pub toks: &'a [Token],
     /// For each token that starts a lexicon phrase: the token after the phrase, and its terms.
-    pub lex: Vec<Option<(usize, Vec<Term>)>>,
+    pub lex: Vec<Option<(usize, Cow<'a, [Term]>)>>,
     /// Each token in lower case, for the cue lists: borrowed from the text when it is already.
     pub lower: Vec<Cow<'a, str>>,
     /// The cue phrases that start at each token, found once for all the rules that ask.
@@ -87,7 +87,7 @@ impl Shape {
 }
 
 impl<'a> Tokens<'a> {
-    pub fn new(text: &'a str, sentence: &'a Sentence, lexicon: &Lexicon) -> Self {
+    pub fn new(text: &'a str, sentence: &'a Sentence, lexicon: &'a Lexicon) -> Self {
         let toks = &sentence.tokens[..];
         let mut lex = vec![None; toks.len()];
         for m in lexicon.find(&text[sentence.start..sentence.end]) {
