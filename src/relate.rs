@@ -796,7 +796,9 @@ impl<'l> DocRelater<'l> {
         }
         // "the two countries": the visitor's country and the country visited.
         let two_countries = ["the two countries", "the two nations", "the two states", "both countries"];
-        if (0..t.len()).any(|i| two_countries.iter().any(|p| t.phrase_at(i, p).is_some())) {
+        // Each phrase starts with "the" or "both": only there are they spelled out.
+        let may_start = |i: usize| matches!(t.lower[i].as_ref(), "the" | "both");
+        if (0..t.len()).any(|i| may_start(i) && two_countries.iter().any(|p| t.phrase_at(i, p).is_some())) {
             if let Some(c) = self.current {
                 let f = &self.frames[c];
                 let home = person_country(doc, f.visitor);
