@@ -208,7 +208,8 @@ impl WordFilter {
         if self.lengths & (1 << word.len().min(63)) == 0 {
             return false;
         }
-        word.as_bytes().first().is_none_or(|b| {
+        // `map_or(true, …)` rather than `is_none_or`, which needs Rust 1.82 (rust-version is 1.80).
+        word.as_bytes().first().map_or(true, |b| {
             let b = b.to_ascii_lowercase();
             self.first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
         })

@@ -441,9 +441,6 @@ impl<'l> DocRecogniser<'l> {
             if t.word(j) == "." && t.glued(j) {
                 j += 1;
             }
-            if role.is_none() && rank.is_none() {
-                role = None;
-            }
         }
         if rank.is_none() && role.is_none() {
             return None;
