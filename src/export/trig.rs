@@ -1,8 +1,8 @@
 //! TriG: the graph with its provenance made queryable. The default graph is the whole merged
-//! graph (as in `graph.ttl`); each document has a named graph, named by the document's IRI,
-//! holding the statements that document supports and an `att:Evidence` node for each: the
-//! statement (`rdf:subject`, `rdf:predicate`, `rdf:object`), the rule that read it, the sentence
-//! and its offsets. So "which article says that X commands Y?" is one query:
+//! graph (as in `graph.ttl`, mentions included); each document that supports a statement has a
+//! named graph, named by the document's IRI, holding those statements and an `att:Evidence` node
+//! for each: the statement (`rdf:subject`, `rdf:predicate`, `rdf:object`), the rule that read it,
+//! the sentence and its offsets. So "which article says that X commands Y?" is one query:
 //!
 //! ```sparql
 //! SELECT ?doc WHERE { GRAPH ?g { ?x att:commands ?y } ?g dcterms:identifier ?doc }
