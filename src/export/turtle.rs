@@ -2,13 +2,12 @@
 //! serialised by oxigraph with prefixes, triples sorted so that the same graph always gives the
 //! same bytes.
 
+use std::collections::hash_map::Entry;
 use std::io::Write;
 use std::ops::Range;
 
 use oxigraph::io::RdfFormat;
 use rayon::prelude::*;
-use std::collections::hash_map::Entry;
-
 use rustc_hash::FxHashMap;
 
 use oxigraph::model::{Literal as RdfLiteral, NamedNode, NamedNodeRef, Term, TermRef, TripleRef};
@@ -155,6 +154,8 @@ impl SortedTriples {
 enum Object<'a> {
     Text(&'a str),
     Integer(usize),
+    /// A class of the vocabulary, the object of every node's `rdf:type`.
+    Class(NamedNodeRef<'static>),
     Other(Term),
 }
 
@@ -165,6 +166,7 @@ struct TermNumbers<'a> {
     first_new: usize,
     texts: FxHashMap<&'a str, u32>,
     integers: FxHashMap<usize, u32>,
+    classes: FxHashMap<&'static str, u32>,
     others: FxHashMap<Term, u32>,
 }
 
@@ -179,6 +181,10 @@ impl<'a> TermNumbers<'a> {
             Object::Integer(n) => match self.integers.entry(n) {
                 Entry::Occupied(e) => return *e.get(),
                 Entry::Vacant(e) => (*e.insert(next), RdfLiteral::new_typed_literal(n.to_string(), xsd::INTEGER).into()),
+            },
+            Object::Class(class) => match self.classes.entry(class.as_str()) {
+                Entry::Occupied(e) => return *e.get(),
+                Entry::Vacant(e) => (*e.insert(next), class.into_owned().into()),
             },
             Object::Other(term) => match self.others.entry(term) {
                 Entry::Occupied(e) => return *e.get(),
@@ -202,6 +208,7 @@ pub fn triples<'g>(kg: &'g KnowledgeGraph) -> SortedTriples {
         first_new: node_count,
         texts: FxHashMap::default(),
         integers: FxHashMap::default(),
+        classes: FxHashMap::default(),
         others: FxHashMap::default(),
     };
     let mut predicates: Vec<NamedNode> = Vec::new();
@@ -219,7 +226,7 @@ pub fn triples<'g>(kg: &'g KnowledgeGraph) -> SortedTriples {
         let mut add = |p: NamedNodeRef<'static>, o: Object<'g>| out.push([s, predicate(p), numbers.number(o)]);
         match &kg.graph[i].kind {
             NodeKind::Entity { class, label, alt_labels, attributes, merge_reasons, .. } => {
-                add(rdf::TYPE, Object::Other(class_iri(*class).into_owned().into()));
+                add(rdf::TYPE, Object::Class(class_iri(*class)));
                 for reason in merge_reasons {
                     add(att::MERGE_REASON, Object::Text(reason));
                 }
@@ -236,7 +243,7 @@ pub fn triples<'g>(kg: &'g KnowledgeGraph) -> SortedTriples {
                 }
             }
             NodeKind::Document { name, date } => {
-                add(rdf::TYPE, Object::Other(att::DOCUMENT.into_owned().into()));
+                add(rdf::TYPE, Object::Class(att::DOCUMENT));
                 add(DCTERMS_IDENTIFIER, Object::Text(name));
                 add(rdfs::LABEL, Object::Text(name));
                 if let Some(d) = date {
@@ -244,7 +251,7 @@ pub fn triples<'g>(kg: &'g KnowledgeGraph) -> SortedTriples {
                 }
             }
             NodeKind::Mention { start, end, anchor, .. } => {
-                add(rdf::TYPE, Object::Other(att::MENTION.into_owned().into()));
+                add(rdf::TYPE, Object::Class(att::MENTION));
                 add(att::START, Object::Integer(*start));
                 add(att::END, Object::Integer(*end));
                 add(att::ANCHOR_OF, Object::Text(anchor));
