@@ -28,23 +28,36 @@ pub fn serializer(format: oxigraph::io::RdfFormat) -> oxigraph::io::RdfSerialize
 /// Serialise `parts` on all threads and hand each one's bytes to `write`, in order.
 ///
 /// Parts are serialised a window at a time (a few per thread) while the window before is being
-/// written, so both cores keep busy and only two windows are ever in memory.
+/// written, so both cores keep busy and only two windows are ever in memory. `serialize` fills
+/// the (empty) buffer it is given and returns it; buffers are reused once written, so the
+/// serialisers write into memory already mapped rather than growing fresh buffers page by page.
 pub fn in_parts<P: Sync>(
     parts: &[P],
-    serialize: impl Fn(&P) -> Result<Vec<u8>> + Sync,
+    serialize: impl Fn(&P, Vec<u8>) -> Result<Vec<u8>> + Sync,
     mut write: impl FnMut(&P, &[u8]) -> Result<()> + Send,
 ) -> Result<()> {
     let window = 4 * rayon::current_num_threads().max(1);
+    let spare: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
+    let take = || spare.lock().map(|mut s| s.pop()).ok().flatten().unwrap_or_default();
+    let mut write_and_return = |part: &P, bytes: Result<Vec<u8>>| -> Result<()> {
+        let mut bytes = bytes?;
+        write(part, &bytes)?;
+        bytes.clear();
+        if let Ok(mut s) = spare.lock() {
+            s.push(bytes);
+        }
+        Ok(())
+    };
     let mut pending: Vec<(&P, Result<Vec<u8>>)> = Vec::new();
     for batch in parts.chunks(window) {
         let (written, serialized) = rayon::join(
-            || pending.drain(..).try_for_each(|(part, bytes)| write(part, &bytes?)),
-            || batch.par_iter().map(|part| (part, serialize(part))).collect::<Vec<_>>(),
+            || pending.drain(..).try_for_each(|(part, bytes)| write_and_return(part, bytes)),
+            || batch.par_iter().map(|part| (part, serialize(part, take()))).collect::<Vec<_>>(),
         );
         written?;
         pending = serialized;
     }
-    pending.into_iter().try_for_each(|(part, bytes)| write(part, &bytes?))
+    pending.into_iter().try_for_each(|(part, bytes)| write_and_return(part, bytes))
 }
 
 /// A serialiser's failed write, as the error the serialisers report; [`at_path`] names the file.

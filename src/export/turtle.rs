@@ -413,14 +413,15 @@ pub fn write_in_parts(triples: &SortedTriples, format: RdfFormat, sink: &mut (dy
     let mut started = false;
     crate::export::in_parts(
         &triples.subject_parts(TRIPLES_PER_PART),
-        |range| serialize_part(triples, range.clone(), format),
+        |range, buffer| serialize_part(triples, range.clone(), format, buffer),
         |_, bytes| sink(if std::mem::replace(&mut started, true) { crate::export::without_prelude(bytes) } else { bytes }),
     )
 }
 
-/// The triples in `range` serialised on their own in `format`, `@prefix` lines included.
-pub fn serialize_part(triples: &SortedTriples, range: Range<usize>, format: RdfFormat) -> Result<Vec<u8>> {
-    let mut writer = crate::export::serializer(format).for_writer(Vec::new());
+/// The triples in `range` serialised on their own in `format`, `@prefix` lines included,
+/// appended to `buffer`.
+pub fn serialize_part(triples: &SortedTriples, range: Range<usize>, format: RdfFormat, buffer: Vec<u8>) -> Result<Vec<u8>> {
+    let mut writer = crate::export::serializer(format).for_writer(buffer);
     for t in triples.in_range(range) {
         writer.serialize_triple(t).map_err(crate::export::rdf_error)?;
     }
