@@ -509,29 +509,7 @@ impl<'a> Merger<'a> {
         }
         // Each variant's words, nationality and first member.
         let reps: Vec<(&[String], &[usize], usize)> = variants.iter().map(|((w, c), m)| (*w, c.as_slice(), m[0])).collect();
-        let mut blocks: FxHashMap<(String, String), Vec<usize>> = FxHashMap::default();
-        for (r, (words, _, _)) in reps.iter().enumerate() {
-            let keys: BTreeSet<String> = words.iter().filter(|w| w.chars().count() > 1).map(|w| names::skeleton(w)).collect();
-            let keys: Vec<String> = keys.into_iter().collect();
-            for a in 0..keys.len() {
-                for b in a + 1..keys.len() {
-                    blocks.entry((keys[a].clone(), keys[b].clone())).or_default().push(r);
-                }
-            }
-        }
-        let mut matches: Vec<(usize, usize)> = Vec::new();
-        for members in blocks.values() {
-            for (x, &a) in members.iter().enumerate() {
-                for &b in &members[x + 1..] {
-                    if names::person_names_match(reps[a].0, reps[b].0) {
-                        matches.push((a.min(b), a.max(b)));
-                    }
-                }
-            }
-        }
-        drop(blocks);
-        matches.sort_unstable();
-        matches.dedup();
+        let matches = person_name_matches(&reps.iter().map(|r| r.0).collect::<Vec<_>>());
         type Rep<'r> = (&'r [String], &'r [usize], usize);
         let reason = |m: &Self, a: &Rep<'_>, b: &Rep<'_>| {
             let longest = |x: usize| m.names(x).iter().max_by_key(|n| n.len()).cloned().unwrap_or_default();
@@ -994,4 +972,118 @@ fn choose_label(class: Class, forms: &BTreeSet<&str>) -> String {
         .max_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| b.cmp(a)))
         .map(|(_, f)| f.to_owned())
         .unwrap_or_default()
+}
+
+/// The pairs `(a, b)`, `a < b`, of these personal names that [`names::person_names_match`]
+/// (called with the names in that order) and that share the skeletons of two distinct full
+/// words, sorted.
+///
+/// A match needs every full word of the shorter name to agree with a distinct word of the
+/// longer one: a word of the same skeleton, or an initial it begins with. So the longer names a
+/// name can match are all in the posting list of any one of its full words (names with a word
+/// of that skeleton, and names with that initial), and each name reads only the shortest of its
+/// lists. Common words ("Mohammed", "Al") make long lists, but a name reads one only when all
+/// its words are that common: names sharing a common word are never compared pair by pair.
+fn person_name_matches(names_of: &[&[String]]) -> Vec<(usize, usize)> {
+    let full = |w: &&String| w.chars().count() > 1;
+    let skeletons: Vec<Vec<String>> = names_of
+        .iter()
+        .map(|words| {
+            let mut s: Vec<String> = words.iter().filter(full).map(|w| names::skeleton(w)).collect();
+            s.sort_unstable();
+            s.dedup();
+            s
+        })
+        .collect();
+    let mut by_skeleton: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    let mut by_initial: FxHashMap<char, Vec<usize>> = FxHashMap::default();
+    for (r, words) in names_of.iter().enumerate() {
+        for s in &skeletons[r] {
+            by_skeleton.entry(s.as_str()).or_default().push(r);
+        }
+        let mut initials: Vec<char> = words.iter().filter(|w| !full(w)).filter_map(|w| w.chars().next()).collect();
+        initials.sort_unstable();
+        initials.dedup();
+        for c in initials {
+            by_initial.entry(c).or_default().push(r);
+        }
+    }
+    let shares_two_skeletons = |a: usize, b: usize| {
+        let (mut x, mut y, mut shared) = (skeletons[a].iter().peekable(), skeletons[b].iter().peekable(), 0);
+        while let (Some(p), Some(q)) = (x.peek(), y.peek()) {
+            match p.cmp(q) {
+                std::cmp::Ordering::Less => _ = x.next(),
+                std::cmp::Ordering::Greater => _ = y.next(),
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    if shared == 2 {
+                        return true;
+                    }
+                    x.next();
+                    y.next();
+                }
+            }
+        }
+        false
+    };
+    let empty: Vec<usize> = Vec::new();
+    let mut matches: Vec<(usize, usize)> = names_of
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(r, words)| {
+            let lists = |w: &String| {
+                let same = by_skeleton.get(names::skeleton(w).as_str()).unwrap_or(&empty);
+                let initial = w.chars().next().and_then(|c| by_initial.get(&c)).unwrap_or(&empty);
+                (same, initial)
+            };
+            // Two full words must agree, so a name with fewer distinct ones matches nothing.
+            let shortest = if skeletons[r].len() < 2 { None } else { words.iter().filter(full).map(lists).min_by_key(|(a, b)| a.len() + b.len()) };
+            let (same, initial) = shortest.unwrap_or((&empty, &empty));
+            same.iter()
+                .chain(initial)
+                .filter(move |&&c| c != r && names_of[c].len() >= words.len())
+                .map(move |&c| (r.min(c), r.max(c)))
+                .filter(|&(a, b)| shares_two_skeletons(a, b) && names::person_names_match(names_of[a], names_of[b]))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    matches.sort_unstable();
+    matches.dedup();
+    matches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What [`person_name_matches`] must find, by its definition: every pair of names compared.
+    fn all_pairs(names_of: &[&[String]]) -> Vec<(usize, usize)> {
+        let skeletons = |words: &[String]| words.iter().filter(|w| w.chars().count() > 1).map(|w| names::skeleton(w)).collect::<BTreeSet<_>>();
+        let mut out = Vec::new();
+        for a in 0..names_of.len() {
+            for b in a + 1..names_of.len() {
+                if skeletons(names_of[a]).intersection(&skeletons(names_of[b])).count() >= 2 && names::person_names_match(names_of[a], names_of[b]) {
+                    out.push((a, b));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn person_name_candidates_miss_no_pair_that_all_pairs_would_match() {
+        // Spelling variants, initials, repeated and common words, names of one to four words.
+        let words = ["mohammed", "muhammad", "m", "ali", "aly", "a", "hassan", "hasan", "h", "al", "el", "bin", "tarek", "tariq", "t", "ben"];
+        let mut names: Vec<Vec<String>> = Vec::new();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..600 {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let len = 1 + (state >> 60) as usize % 4;
+            names.push((0..len).map(|i| words[(state >> (8 * i + 3)) as usize % words.len()].to_owned()).collect());
+        }
+        let refs: Vec<&[String]> = names.iter().map(|n| n.as_slice()).collect();
+        let expected = all_pairs(&refs);
+        assert!(expected.len() > 1000, "the sample should hold many matches, has {}", expected.len());
+        assert_eq!(person_name_matches(&refs), expected);
+    }
 }
