@@ -17,6 +17,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 
 use crate::analysis::{Class, Pred};
 use crate::dates::PartialDate;
@@ -188,48 +189,58 @@ pub struct KnowledgeGraph {
 impl KnowledgeGraph {
     /// Build the graph from the resolved entities, minting deterministic IRIs.
     pub fn from_resolved(r: &Resolved) -> Self {
-        let mut labels = visit_labels(r);
-        let mut iris = mint_iris(r, &labels);
+        // What each node and statement holds is made on all threads; nodes and edges are then
+        // added in order on one, so node indices do not depend on the thread count.
+        let labels = visit_labels(r);
+        let iris = mint_iris(r, &labels);
         // Mentions by document, span and entity IRI. Resolve lists them document by document, so
         // only each document's own need sorting.
         debug_assert!(r.mentions.windows(2).all(|w| w[0].doc <= w[1].doc));
         let mut sorted_mentions: Vec<_> = r.mentions.iter().collect();
-        for in_doc in sorted_mentions.chunk_by_mut(|a, b| a.doc == b.doc) {
-            in_doc.sort_by(|a, b| (a.start, a.end, &iris[a.entity]).cmp(&(b.start, b.end, &iris[b.entity])));
-        }
+        sorted_mentions
+            .par_chunk_by_mut(|a, b| a.doc == b.doc)
+            .for_each(|in_doc| in_doc.sort_by(|a, b| (a.start, a.end, &iris[a.entity]).cmp(&(b.start, b.end, &iris[b.entity]))));
+        // A span's mentions are one node; spans that name several entities are consecutive.
+        let spans: Vec<&[&crate::resolve::ResolvedMention]> = sorted_mentions.chunk_by(|a, b| (a.doc, a.start, a.end) == (b.doc, b.start, b.end)).collect();
         // The graph is allocated at its final size: grown by doubling, its node and edge vectors
-        // would be copied over and over at corpus scale. A span's mentions are one node.
-        let spans = sorted_mentions.chunk_by(|a, b| (a.doc, a.start, a.end) == (b.doc, b.start, b.end)).count();
-        let nodes = r.entities.len() + r.documents.len() + spans;
+        // would be copied over and over at corpus scale.
+        let nodes = r.entities.len() + r.documents.len() + spans.len();
         let derived: usize = r.entities.iter().map(|e| e.documents.len()).sum();
         let relations = r.facts.iter().filter(|f| matches!(f.object, Value::Node(_))).count();
         // At most one `denotes` edge per mention, and one `inDocument` edge per span.
-        let edges = derived + spans + r.mentions.len() + relations;
+        let edges = derived + spans.len() + r.mentions.len() + relations;
         let mut kg = KnowledgeGraph { graph: DiGraph::with_capacity(nodes, edges), evidence: BTreeMap::new() };
         // Entity nodes in IRI order, then documents, then mentions.
         let mut order: Vec<usize> = (0..r.entities.len()).collect();
-        order.sort_by(|a, b| iris[*a].cmp(&iris[*b]));
-        let mut node_of = vec![NodeIndex::end(); r.entities.len()];
-        for i in order {
-            let e = &r.entities[i];
-            let label = match labels[i].take() {
-                Some((label, _)) => label,
-                None => e.label.clone(),
-            };
-            node_of[i] = kg.graph.add_node(Node {
-                iri: std::mem::take(&mut iris[i]),
-                kind: NodeKind::Entity {
+        order.par_sort_unstable_by(|a, b| iris[*a].cmp(&iris[*b]));
+        let mut entity_nodes: Vec<Option<Node>> = r
+            .entities
+            .par_iter()
+            .zip(iris.into_par_iter())
+            .zip(labels.into_par_iter())
+            .map(|((e, iri), visit)| {
+                let label = match visit {
+                    Some((label, _)) => label,
+                    None => e.label.clone(),
+                };
+                let kind = NodeKind::Entity {
                     class: e.class,
                     label,
                     alt_labels: e.alt_labels.clone(),
                     attributes: BTreeSet::new(),
                     merge_reasons: e.merge_reasons.clone(),
                     rules: e.rules.clone(),
-                },
-            });
+                };
+                Some(Node { iri, kind })
+            })
+            .collect();
+        let mut node_of = vec![NodeIndex::end(); r.entities.len()];
+        for i in order {
+            node_of[i] = kg.graph.add_node(entity_nodes[i].take().expect("each entity added once"));
         }
+        drop(entity_nodes);
         // Each document's name as an IRI segment, written out once for all its mentions.
-        let segments: Vec<String> = r.documents.iter().map(|d| names::iri_segment(&d.name)).collect();
+        let segments: Vec<String> = r.documents.par_iter().map(|d| names::iri_segment(&d.name)).collect();
         let docs: Vec<NodeIndex> = r
             .documents
             .iter()
@@ -246,25 +257,25 @@ impl KnowledgeGraph {
                 kg.graph.add_edge(node_of[i], docs[*d], Edge::DerivedFrom);
             }
         }
-        // One node per span: spans that name several entities are consecutive in this order.
-        let mut last_span: Option<((usize, usize, usize), NodeIndex)> = None;
-        for m in sorted_mentions {
-            let span = (m.doc, m.start, m.end);
-            let node = match last_span {
-                Some((last, node)) if last == span => node,
-                _ => {
-                    let doc = &r.documents[m.doc];
-                    let iri = mention_iri(&segments[m.doc], m.start, m.end);
-                    let sentence = doc.sentences.get(m.sentence).map(|s| s.2.clone()).unwrap_or_default();
-                    let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc.name.clone(), sentence };
-                    let n = kg.graph.add_node(Node { iri, kind });
-                    kg.graph.add_edge(n, docs[m.doc], Edge::InDocument);
-                    last_span = Some((span, n));
-                    n
+        let span_nodes: Vec<Node> = spans
+            .par_iter()
+            .map(|span| {
+                let m = span[0];
+                let doc = &r.documents[m.doc];
+                let sentence = doc.sentences.get(m.sentence).map(|s| s.2.clone()).unwrap_or_default();
+                let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc.name.clone(), sentence };
+                Node { iri: mention_iri(&segments[m.doc], m.start, m.end), kind }
+            })
+            .collect();
+        for (span, node) in spans.iter().zip(span_nodes) {
+            let n = kg.graph.add_node(node);
+            kg.graph.add_edge(n, docs[span[0].doc], Edge::InDocument);
+            let mut denoted: Vec<NodeIndex> = Vec::with_capacity(span.len());
+            for m in span.iter() {
+                if !denoted.contains(&node_of[m.entity]) {
+                    denoted.push(node_of[m.entity]);
+                    kg.graph.add_edge(n, node_of[m.entity], Edge::Denotes);
                 }
-            };
-            if !kg.graph.edges_connecting(node, node_of[m.entity]).any(|e| *e.weight() == Edge::Denotes) {
-                kg.graph.add_edge(node, node_of[m.entity], Edge::Denotes);
             }
         }
         let evidence_of = |ev: &[Evidence]| -> Vec<StatementEvidence> {
@@ -279,32 +290,29 @@ impl KnowledgeGraph {
         // The statements are collected, sorted and then built into the map in one pass that fills
         // its nodes, rather than inserted one by one. (Resolve merged the facts, so no two have
         // the same key.)
-        let mut statements = Vec::with_capacity(r.facts.len());
-        for f in &r.facts {
-            let s = node_of[f.subject];
-            let object = match &f.object {
-                Value::Node(o) => {
-                    kg.graph.add_edge(s, node_of[*o], Edge::Relation(f.pred));
-                    StatementObject::Node(node_of[*o])
-                }
-                Value::Text(t) => {
-                    let lit = Literal::Text(t.clone());
-                    if let NodeKind::Entity { attributes, .. } = &mut kg.graph[s].kind {
-                        attributes.insert((f.pred, lit.clone()));
+        let mut statements: Vec<_> = r
+            .facts
+            .par_iter()
+            .map(|f| {
+                let object = match &f.object {
+                    Value::Node(o) => StatementObject::Node(node_of[*o]),
+                    Value::Text(t) => StatementObject::Literal(Literal::Text(t.clone())),
+                    Value::Date(d) => StatementObject::Literal(Literal::Date(*d)),
+                };
+                ((node_of[f.subject], f.pred, object), evidence_of(&f.evidence))
+            })
+            .collect();
+        for ((s, pred, object), _) in &statements {
+            match object {
+                StatementObject::Node(o) => _ = kg.graph.add_edge(*s, *o, Edge::Relation(*pred)),
+                StatementObject::Literal(lit) => {
+                    if let NodeKind::Entity { attributes, .. } = &mut kg.graph[*s].kind {
+                        attributes.insert((*pred, lit.clone()));
                     }
-                    StatementObject::Literal(lit)
                 }
-                Value::Date(d) => {
-                    let lit = Literal::Date(*d);
-                    if let NodeKind::Entity { attributes, .. } = &mut kg.graph[s].kind {
-                        attributes.insert((f.pred, lit.clone()));
-                    }
-                    StatementObject::Literal(lit)
-                }
-            };
-            statements.push(((s, f.pred, object), evidence_of(&f.evidence)));
+            }
         }
-        statements.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        statements.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         kg.evidence = statements.into_iter().collect();
         kg
     }
@@ -345,6 +353,21 @@ impl KnowledgeGraph {
         out.sort_by(|a, b| (&self.graph[a.0].iri, a.1, &self.graph[a.2].iri).cmp(&(&self.graph[b.0].iri, b.1, &self.graph[b.2].iri)));
         out.dedup();
         out
+    }
+
+    /// How many relations [`KnowledgeGraph::relations`] lists, without ordering them.
+    pub fn relation_count(&self) -> usize {
+        let mut relations: Vec<(NodeIndex, Pred, NodeIndex)> = self
+            .graph
+            .edge_indices()
+            .filter_map(|e| match self.graph[e] {
+                Edge::Relation(p) => self.graph.edge_endpoints(e).map(|(s, o)| (s, p, o)),
+                _ => None,
+            })
+            .collect();
+        relations.sort_unstable();
+        relations.dedup();
+        relations.len()
     }
 
     /// How many entity nodes of each class.
