@@ -286,7 +286,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 /// caller renames them into place. Turtle and TriG, when both are asked for, are written
 /// together, the default graph serialised once for both; `dot` is the DOT text, made beforehand
 /// when DOT is asked for.
-fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples, dot: Option<&str>, formats: &[OutputFormat], files: &[PathBuf]) -> Result<export::Staged> {
+fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples<'_>, dot: Option<&str>, formats: &[OutputFormat], files: &[PathBuf]) -> Result<export::Staged> {
     let path_of = |format: OutputFormat| &files[formats.iter().position(|&f| f == format).expect("asked-for format")];
     let together = formats.contains(&OutputFormat::Ttl) && formats.contains(&OutputFormat::Trig);
     let jobs: Vec<OutputFormat> = formats.iter().copied().filter(|&f| !(together && f == OutputFormat::Ttl)).collect();

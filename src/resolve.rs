@@ -840,7 +840,7 @@ impl<'a> Merger<'a> {
                 (Class::Country, Identity::Country(c)) => self.lex.countries[*c].name.clone(),
                 (Class::City, Identity::City { name, .. }) => name.clone(),
                 (Class::Visit, _) => String::new(),
-                _ => choose_label(class, &forms),
+                _ => choose_label(&forms),
             };
             let alt_labels = forms.iter().filter(|f| **f != label).map(|f| (*f).to_owned()).collect();
             let merge_reasons = reasons.remove(&root).unwrap_or_default();
@@ -957,7 +957,7 @@ fn group_by_key<T>(items: Vec<T>, keys: usize, key: impl Fn(&T) -> usize) -> Vec
 /// The canonical name among an entity's surface forms: the fullest, preferring a name without
 /// a possessive, then the longest, then the first in code point order (so that input order
 /// never changes it).
-fn choose_label(class: Class, forms: &BTreeSet<&str>) -> String {
+fn choose_label(forms: &BTreeSet<&str>) -> String {
     let words = |f: &str| names::name_words(f).len();
     let possessive = |f: &str| f.contains("'s ") || f.contains("\u{2019}s ") || f.ends_with("'s") || f.ends_with("\u{2019}s");
     let shouting = |f: &str| f.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
@@ -965,7 +965,7 @@ fn choose_label(class: Class, forms: &BTreeSet<&str>) -> String {
         return forms.first().map(|f| (*f).to_owned()).unwrap_or_default();
     }
     // Each form's key is worked out once, not once per comparison.
-    let key = |f: &str| (class != Class::Person || true, !shouting(f), !possessive(f), words(f), f.chars().count());
+    let key = |f: &str| (!shouting(f), !possessive(f), words(f), f.chars().count());
     forms
         .iter()
         .map(|f| (key(f), *f))

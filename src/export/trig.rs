@@ -105,7 +105,7 @@ impl<'g> NamedGraphs<'g> {
 /// of `graph.ttl`), then each document's graph in file name order: its statements with their
 /// evidence, in the graph's order. Quads are handed to `emit` one at a time,
 /// so the dataset is never held whole in memory.
-pub fn for_each_quad(kg: &KnowledgeGraph, triples: &SortedTriples, emit: &mut dyn FnMut(QuadRef<'_>) -> std::io::Result<()>) -> std::io::Result<()> {
+pub fn for_each_quad(kg: &KnowledgeGraph, triples: &SortedTriples<'_>, emit: &mut dyn FnMut(QuadRef<'_>) -> std::io::Result<()>) -> std::io::Result<()> {
     for t in triples.iter() {
         emit(t.in_graph(GraphNameRef::DefaultGraph))?;
     }
@@ -127,7 +127,7 @@ enum Part<'a> {
 }
 
 /// Write the dataset as TriG, in [`for_each_quad`]'s order.
-pub fn write_trig(kg: &KnowledgeGraph, triples: &SortedTriples, mut out: impl Write + Send) -> Result<()> {
+pub fn write_trig(kg: &KnowledgeGraph, triples: &SortedTriples<'_>, mut out: impl Write + Send) -> Result<()> {
     write_trig_and_turtle(kg, triples, &mut |bytes| out.write_all(bytes).map_err(crate::export::rdf_error), None)?;
     out.flush().map_err(crate::export::rdf_error)
 }
@@ -143,7 +143,7 @@ pub fn write_trig(kg: &KnowledgeGraph, triples: &SortedTriples, mut out: impl Wr
 /// thread count (`tests/build.rs` checks both).
 pub fn write_trig_and_turtle(
     kg: &KnowledgeGraph,
-    triples: &SortedTriples,
+    triples: &SortedTriples<'_>,
     trig: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
     mut turtle: Option<&mut (dyn FnMut(&[u8]) -> Result<()> + Send)>,
 ) -> Result<()> {

@@ -73,18 +73,28 @@ fn rdf_xsd_date() -> NamedNodeRef<'static> {
 ///
 /// Sorting owned triples by their text would build three strings per triple (and compare them
 /// again and again); here each distinct term is written out once to rank it, and the triples
-/// sort as triples of ranks.
+/// sort as triples of ranks. The graph's nodes are terms by the IRIs the graph holds, not by
+/// copies of them (at 100k articles, millions of IRIs).
 #[derive(Debug, Default)]
-pub struct SortedTriples {
+pub struct SortedTriples<'g> {
     /// Subjects and objects, in rank order.
-    terms: Vec<Term>,
+    terms: Vec<TermAt<'g>>,
+    /// The terms that are not graph nodes (literals, classes), in the order first met.
+    owned: Vec<Term>,
     /// Predicates, in rank order.
     predicates: Vec<NamedNode>,
     /// (subject, predicate, object) ranks, sorted.
     triples: Vec<[u32; 3]>,
 }
 
-impl SortedTriples {
+/// Where a term of [`SortedTriples`] is: a graph node's IRI, or one of its own terms.
+#[derive(Debug, Clone, Copy)]
+enum TermAt<'g> {
+    Node(&'g str),
+    Owned(u32),
+}
+
+impl<'g> SortedTriples<'g> {
     pub fn len(&self) -> usize {
         self.triples.len()
     }
@@ -95,7 +105,14 @@ impl SortedTriples {
 
     /// Every subject and object term, by number.
     pub fn terms(&self) -> impl Iterator<Item = TermRef<'_>> + '_ {
-        self.terms.iter().map(Term::as_ref)
+        self.terms.iter().map(|&t| self.term(t))
+    }
+
+    fn term(&self, at: TermAt<'g>) -> TermRef<'_> {
+        match at {
+            TermAt::Node(iri) => NamedNodeRef::new_unchecked(iri).into(),
+            TermAt::Owned(i) => self.owned[i as usize].as_ref(),
+        }
     }
 
     /// Every predicate, by number.
@@ -139,12 +156,12 @@ impl SortedTriples {
     }
 
     fn triple(&self, &[s, p, o]: &[u32; 3]) -> TripleRef<'_> {
-        let subject = match &self.terms[s as usize] {
-            Term::NamedNode(n) => n.as_ref(),
+        let subject = match self.term(self.terms[s as usize]) {
+            TermRef::NamedNode(n) => n,
             // Subjects are graph nodes, always IRIs (see `triples`).
             other => unreachable!("subject {other} is not an IRI"),
         };
-        TripleRef::new(subject, self.predicates[p as usize].as_ref(), self.terms[o as usize].as_ref())
+        TripleRef::new(subject, self.predicates[p as usize].as_ref(), self.term(self.terms[o as usize]))
     }
 }
 
@@ -200,9 +217,8 @@ impl<'a> TermNumbers<'a> {
 }
 
 /// Every triple of the graph, sorted.
-pub fn triples<'g>(kg: &'g KnowledgeGraph) -> SortedTriples {
+pub fn triples<'g>(kg: &'g KnowledgeGraph) -> SortedTriples<'g> {
     let node_count = kg.graph.node_count();
-    let mut terms: Vec<Term> = kg.graph.node_weights().map(|n| NamedNode::new_unchecked(n.iri.clone()).into()).collect();
     let mut numbers: TermNumbers<'g> = TermNumbers {
         new_terms: Vec::new(),
         first_new: node_count,
@@ -268,23 +284,24 @@ pub fn triples<'g>(kg: &'g KnowledgeGraph) -> SortedTriples {
         };
         out.push([s.index() as u32, predicate(p), o.index() as u32]);
     }
-    terms.append(&mut numbers.new_terms);
+    let owned = numbers.new_terms;
+    let terms: Vec<TermAt<'g>> = kg.graph.node_weights().map(|n| TermAt::Node(n.iri.as_str())).chain((0..owned.len() as u32).map(TermAt::Owned)).collect();
     // Rank the terms by their N-Triples text and the predicates by their IRI.
-    let term_rank = term_ranks(&terms);
+    let term_rank = term_ranks(&terms, &owned);
     let predicate_rank = ranks_by(predicates.len(), |a, b| predicates[a].as_str().cmp(predicates[b].as_str()));
     for t in &mut out {
         *t = [term_rank[t[0] as usize], predicate_rank[t[1] as usize], term_rank[t[2] as usize]];
     }
     sort_and_dedup(&mut out, terms.len(), predicates.len());
-    SortedTriples { terms: permute(terms, &term_rank), predicates: permute(predicates, &predicate_rank), triples: out }
+    SortedTriples { terms: permute(terms, &term_rank), owned, predicates: permute(predicates, &predicate_rank), triples: out }
 }
 
 /// The rank of each term in the order of its N-Triples text (`<iri>`, `"literal"…`). IRIs, most
 /// of the terms, are compared in place; only the others are written out. The sort moves the
 /// texts themselves rather than numbers pointing at terms, so a comparison reads two strings
 /// and nothing else (at 100k articles there are millions of terms).
-fn term_ranks(terms: &[Term]) -> Vec<u32> {
-    let texts: Vec<Option<String>> = terms
+fn term_ranks(terms: &[TermAt<'_>], owned: &[Term]) -> Vec<u32> {
+    let texts: Vec<Option<String>> = owned
         .iter()
         .map(|t| match t {
             Term::NamedNode(_) => None,
@@ -294,11 +311,13 @@ fn term_ranks(terms: &[Term]) -> Vec<u32> {
     // (is an IRI, the IRI or the N-Triples text, term number)
     let mut keyed: Vec<(bool, &str, u32)> = terms
         .iter()
-        .zip(&texts)
         .enumerate()
-        .map(|(i, (term, text))| match (term, text) {
-            (Term::NamedNode(n), _) => (true, n.as_str(), i as u32),
-            (_, text) => (false, text.as_deref().expect("non-IRI terms are written out"), i as u32),
+        .map(|(i, &at)| match at {
+            TermAt::Node(iri) => (true, iri, i as u32),
+            TermAt::Owned(j) => match (&owned[j as usize], &texts[j as usize]) {
+                (Term::NamedNode(n), _) => (true, n.as_str(), i as u32),
+                (_, text) => (false, text.as_deref().expect("non-IRI terms are written out"), i as u32),
+            },
         })
         .collect();
     keyed.par_sort_unstable_by(|&(a_iri, a, _), &(b_iri, b, _)| match (a_iri, b_iri) {
@@ -381,7 +400,7 @@ pub fn serialize(kg: &KnowledgeGraph, format: RdfFormat) -> Result<Vec<u8>> {
 }
 
 /// Sorted triples (from [`triples`]) in any RDF syntax oxigraph writes.
-pub fn serialize_triples(triples: &SortedTriples, format: RdfFormat) -> Result<Vec<u8>> {
+pub fn serialize_triples(triples: &SortedTriples<'_>, format: RdfFormat) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     write_triples(triples, format, &mut out)?;
     Ok(out)
@@ -393,7 +412,7 @@ pub const TRIPLES_PER_PART: usize = 16_384;
 /// Write sorted triples (from [`triples`]) in any RDF syntax oxigraph writes, with the
 /// vocabulary's prefixes. Turtle and N-Triples are serialised in parts on all threads
 /// ([`write_in_parts`]); the bytes are those of one serialiser writing every triple in order.
-pub fn write_triples(triples: &SortedTriples, format: RdfFormat, mut out: impl Write + Send) -> Result<()> {
+pub fn write_triples(triples: &SortedTriples<'_>, format: RdfFormat, mut out: impl Write + Send) -> Result<()> {
     if matches!(format, RdfFormat::Turtle | RdfFormat::NTriples) {
         write_in_parts(triples, format, &mut |bytes| out.write_all(bytes).map_err(crate::export::rdf_error))?;
         return out.flush().map_err(crate::export::rdf_error);
@@ -409,7 +428,7 @@ pub fn write_triples(triples: &SortedTriples, format: RdfFormat, mut out: impl W
 /// Sorted triples as Turtle or N-Triples, serialised in runs of whole subjects
 /// ([`SortedTriples::subject_parts`]) on all threads and handed to `sink` in order, the
 /// `@prefix` lines only once.
-pub fn write_in_parts(triples: &SortedTriples, format: RdfFormat, sink: &mut (dyn FnMut(&[u8]) -> Result<()> + Send)) -> Result<()> {
+pub fn write_in_parts(triples: &SortedTriples<'_>, format: RdfFormat, sink: &mut (dyn FnMut(&[u8]) -> Result<()> + Send)) -> Result<()> {
     let mut started = false;
     crate::export::in_parts(
         &triples.subject_parts(TRIPLES_PER_PART),
@@ -420,7 +439,7 @@ pub fn write_in_parts(triples: &SortedTriples, format: RdfFormat, sink: &mut (dy
 
 /// The triples in `range` serialised on their own in `format`, `@prefix` lines included,
 /// appended to `buffer`.
-pub fn serialize_part(triples: &SortedTriples, range: Range<usize>, format: RdfFormat, buffer: Vec<u8>) -> Result<Vec<u8>> {
+pub fn serialize_part(triples: &SortedTriples<'_>, range: Range<usize>, format: RdfFormat, buffer: Vec<u8>) -> Result<Vec<u8>> {
     let mut writer = crate::export::serializer(format).for_writer(buffer);
     for t in triples.in_range(range) {
         writer.serialize_triple(t).map_err(crate::export::rdf_error)?;
@@ -471,8 +490,18 @@ mod tests {
             NamedNode::new_unchecked("http://x/a").into(),
             RdfLiteral::new_typed_literal("3", xsd::INTEGER).into(),
             NamedNode::new_unchecked("http://x/a.b").into(),
+            NamedNode::new_unchecked("http://x/0").into(),
         ];
-        let rank = term_ranks(&terms);
+        // The IRIs as graph nodes, the rest owned, as `triples` makes them.
+        let at: Vec<TermAt<'_>> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| match t {
+                Term::NamedNode(n) if i % 2 == 0 => TermAt::Node(n.as_str()),
+                _ => TermAt::Owned(i as u32),
+            })
+            .collect();
+        let rank = term_ranks(&at, &terms);
         let mut by_text: Vec<usize> = (0..terms.len()).collect();
         by_text.sort_by_key(|&i| terms[i].to_string());
         let expected: Vec<u32> = (0..terms.len()).map(|i| by_text.iter().position(|&j| j == i).unwrap() as u32).collect();
