@@ -8,13 +8,14 @@
 //! SELECT ?doc WHERE { GRAPH ?g { ?x att:commands ?y } ?g dcterms:identifier ?doc }
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::ops::Range;
 
 use oxigraph::io::RdfFormat;
 use oxigraph::model::{GraphNameRef, LiteralRef, NamedNodeRef, QuadRef, TermRef};
 use petgraph::graph::NodeIndex;
+use rustc_hash::FxHashMap;
 
 use crate::analysis::Pred;
 use crate::error::Result;
@@ -29,12 +30,21 @@ use crate::vocab::{self, att, std_terms::*};
 /// Mentions stay in the default graph only: each names its document (`att:inDocument`), so
 /// repeating them in the document's graph would add a quarter of the file and nothing to ask.
 struct NamedGraphs<'g> {
-    /// Documents that support a statement, in file name order.
-    documents: Vec<(&'g str, NodeIndex)>,
-    per_doc: BTreeMap<&'g str, Vec<(&'g (NodeIndex, Pred, StatementObject), &'g StatementEvidence)>>,
+    /// Documents that support a statement, in file name order, each with where its statements
+    /// are in `statements`.
+    documents: Vec<DocumentGraph<'g>>,
+    /// Every statement with one piece of its evidence, document by document, in the graph's
+    /// order within each.
+    statements: Vec<(&'g (NodeIndex, Pred, StatementObject), &'g StatementEvidence)>,
 }
 
+/// A document's named graph: its name, its node and its statements in [`NamedGraphs`].
+type DocumentGraph<'g> = (&'g str, NodeIndex, Range<usize>);
+
 impl<'g> NamedGraphs<'g> {
+    /// Statements are put in their documents' places by counting (two passes over the
+    /// evidence), not by inserting into a map keyed by document name: at 100k articles there
+    /// are millions of pieces of evidence, and this runs before any quad can be written.
     fn new(kg: &'g KnowledgeGraph) -> Self {
         let mut documents: Vec<(&str, NodeIndex)> = kg
             .graph
@@ -44,28 +54,44 @@ impl<'g> NamedGraphs<'g> {
                 _ => None,
             })
             .collect();
-        let mut per_doc: BTreeMap<&str, Vec<_>> = BTreeMap::new();
-        for (key, evidence) in &kg.evidence {
-            for ev in evidence {
-                per_doc.entry(ev.document.as_str()).or_default().push((key, ev));
+        documents.sort();
+        // Document names are unique (`read` refuses two files of one name).
+        let position: FxHashMap<&str, usize> = documents.iter().enumerate().map(|(i, (name, _))| (*name, i)).collect();
+        let mut starts = vec![0usize; documents.len() + 1];
+        for ev in kg.evidence.values().flatten() {
+            if let Some(&i) = position.get(ev.document.as_str()) {
+                starts[i + 1] += 1;
             }
         }
+        for i in 0..documents.len() {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut statements = vec![None; starts[documents.len()]];
+        for (key, evidence) in &kg.evidence {
+            for ev in evidence {
+                if let Some(&i) = position.get(ev.document.as_str()) {
+                    statements[next[i]] = Some((key, ev));
+                    next[i] += 1;
+                }
+            }
+        }
+        let statements = statements.into_iter().map(|s| s.expect("every place counted is filled")).collect();
         // TriG has no empty graph to write for a document that supports nothing.
-        documents.retain(|(name, _)| per_doc.contains_key(name));
-        documents.sort();
-        NamedGraphs { documents, per_doc }
+        let documents = documents.into_iter().enumerate().filter(|(i, _)| starts[i + 1] > starts[*i]).map(|(i, (name, node))| (name, node, starts[i]..starts[i + 1])).collect();
+        NamedGraphs { documents, statements }
     }
 
     /// The quads of one document's graph: its statements with their evidence, in the graph's
     /// order.
-    fn emit(&self, kg: &KnowledgeGraph, (doc, doc_node): (&str, NodeIndex), emit: &mut dyn FnMut(QuadRef<'_>) -> std::io::Result<()>) -> std::io::Result<()> {
+    fn emit(&self, kg: &KnowledgeGraph, (doc, doc_node, statements): &DocumentGraph<'_>, emit: &mut dyn FnMut(QuadRef<'_>) -> std::io::Result<()>) -> std::io::Result<()> {
         let iri = |n: NodeIndex| NamedNodeRef::new_unchecked(kg.graph[n].iri.as_str());
-        let graph = iri(doc_node);
+        let graph = iri(*doc_node);
         let g = GraphNameRef::NamedNode(graph);
         let mut stated: BTreeSet<&(NodeIndex, Pred, StatementObject)> = BTreeSet::new();
         let evidence_prefix = format!("{}evidence/{}-", vocab::ID, names::iri_segment(doc));
         let mut evidence = String::new();
-        for (n, (key, ev)) in self.per_doc.get(doc).into_iter().flatten().enumerate() {
+        for (n, &(key, ev)) in self.statements[statements.clone()].iter().enumerate() {
             let (s, pred, object) = key;
             let subject = iri(*s);
             let predicate = pred_iri(*pred);
@@ -78,7 +104,7 @@ impl<'g> NamedGraphs<'g> {
                     literal.as_ref().into()
                 }
             };
-            if stated.insert(*key) {
+            if stated.insert(key) {
                 emit(QuadRef::new(subject, predicate, object, g))?;
             }
             evidence.clear();
@@ -110,7 +136,7 @@ pub fn for_each_quad(kg: &KnowledgeGraph, triples: &SortedTriples<'_>, emit: &mu
         emit(t.in_graph(GraphNameRef::DefaultGraph))?;
     }
     let named = NamedGraphs::new(kg);
-    for &doc in &named.documents {
+    for doc in &named.documents {
         named.emit(kg, doc, emit)?;
     }
     Ok(())
@@ -123,7 +149,7 @@ pub const DOCUMENTS_PER_PART: usize = 64;
 /// or the graphs of a run of documents.
 enum Part<'a> {
     Default(Range<usize>),
-    Documents(&'a [(&'a str, NodeIndex)]),
+    Documents(&'a [DocumentGraph<'a>]),
 }
 
 /// Write the dataset as TriG, in [`for_each_quad`]'s order.
@@ -154,7 +180,7 @@ pub fn write_trig_and_turtle(
         let mut writer = crate::export::serializer(RdfFormat::TriG).for_writer(buffer);
         match part {
             Part::Default(range) => triples.in_range(range.clone()).try_for_each(|t| writer.serialize_quad(t.in_graph(GraphNameRef::DefaultGraph))),
-            Part::Documents(documents) => documents.iter().try_for_each(|&doc| named.emit(kg, doc, &mut |q| writer.serialize_quad(q))),
+            Part::Documents(documents) => documents.iter().try_for_each(|doc| named.emit(kg, doc, &mut |q| writer.serialize_quad(q))),
         }
         .map_err(crate::export::rdf_error)?;
         writer.finish().map_err(crate::export::rdf_error)
