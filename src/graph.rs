@@ -257,19 +257,15 @@ impl KnowledgeGraph {
                 kg.graph.add_edge(node_of[i], docs[*d], Edge::DerivedFrom);
             }
         }
-        let span_nodes: Vec<Node> = spans
-            .par_iter()
-            .map(|span| {
-                let m = span[0];
-                let doc = &r.documents[m.doc];
-                let sentence = doc.sentences.get(m.sentence).map(|s| s.2.clone()).unwrap_or_default();
-                let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc.name.clone(), sentence };
-                Node { iri: mention_iri(&segments[m.doc], m.start, m.end), kind }
-            })
-            .collect();
-        for (span, node) in spans.iter().zip(span_nodes) {
-            let n = kg.graph.add_node(node);
-            kg.graph.add_edge(n, docs[span[0].doc], Edge::InDocument);
+        // Mention nodes are made in place, one thread: made on all threads first, they would be
+        // a second copy of the biggest part of the graph to move in afterwards.
+        for span in &spans {
+            let m = span[0];
+            let doc = &r.documents[m.doc];
+            let sentence = doc.sentences.get(m.sentence).map(|s| s.2.clone()).unwrap_or_default();
+            let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc.name.clone(), sentence };
+            let n = kg.graph.add_node(Node { iri: mention_iri(&segments[m.doc], m.start, m.end), kind });
+            kg.graph.add_edge(n, docs[m.doc], Edge::InDocument);
             let mut denoted: Vec<NodeIndex> = Vec::with_capacity(span.len());
             for m in span.iter() {
                 if !denoted.contains(&node_of[m.entity]) {
