@@ -100,9 +100,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     staged.commit()
 }
 
-/// Files written in full to temporary files beside their targets, waiting to be renamed into
-/// place together by [`Staged::commit`]. Dropped without a commit, it deletes them and leaves
-/// every old file as it was. Content is streamed to disk as it is produced, never held whole.
+/// Files written in full to temporary files beside their targets, waiting to be made durable
+/// and renamed into place together by [`Staged::commit`]. Dropped without a commit, it deletes
+/// them and leaves every old file as it was. Content is streamed to disk as it is produced,
+/// never held whole.
 #[derive(Default)]
 pub struct Staged {
     files: Vec<(tempfile::NamedTempFile, PathBuf)>,
@@ -119,7 +120,6 @@ impl Staged {
         let mut out = std::io::BufWriter::with_capacity(1 << 20, Writeback::new(tmp));
         write(&mut out)?;
         let tmp = out.into_inner().map_err(|e| err(e.into_error()))?.file;
-        tmp.as_file().sync_all().map_err(err)?;
         let permissions = match std::fs::metadata(path) {
             Ok(old) => old.permissions(),
             Err(_) => default_permissions(tmp.as_file().metadata().map_err(err)?.permissions()),
@@ -134,12 +134,26 @@ impl Staged {
         self.files.extend(other.files);
     }
 
-    /// Rename every staged file into place.
+    /// Make every staged file durable (fsync), then rename each into place. The files are
+    /// flushed to disk side by side, and renamed side by side (renaming over a big old file
+    /// frees its blocks, which takes a while): neither waits for another file's turn.
     pub fn commit(self) -> Result<()> {
-        for (tmp, path) in self.files {
-            tmp.persist(&path).map_err(|e| Error::Write { path: path.clone(), source: e.error })?;
-        }
-        Ok(())
+        std::thread::scope(|scope| {
+            let syncs: Vec<_> = self
+                .files
+                .iter()
+                .map(|(tmp, path)| scope.spawn(move || tmp.as_file().sync_all().map_err(|source| Error::Write { path: path.clone(), source })))
+                .collect();
+            syncs.into_iter().try_for_each(|sync| sync.join().expect("an fsync does not panic"))
+        })?;
+        std::thread::scope(|scope| {
+            let renames: Vec<_> = self
+                .files
+                .into_iter()
+                .map(|(tmp, path)| scope.spawn(move || tmp.persist(&path).map(drop).map_err(|e| Error::Write { path, source: e.error })))
+                .collect();
+            renames.into_iter().try_for_each(|rename| rename.join().expect("a rename does not panic"))
+        })
     }
 }
 
