@@ -99,9 +99,15 @@ def timed(cmd, timeout):
     return wall, rss, out, err, status
 
 
-def measured(cmd, timeout, repeat):
-    """Run cmd `repeat` times (stopping at a failure): (median wall seconds, every wall, largest
-    peak RSS, stdout, stderr, status) — the median, because a shared machine is noisy."""
+def measured(cmd, timeout, repeat, warmup=0):
+    """Run cmd `warmup` times unmeasured (so that the corpus and the program are in the page cache
+    for every measured run alike), then `repeat` times (stopping at a failure): (median wall
+    seconds, every wall, largest peak RSS, stdout, stderr, status) — the median, because a shared
+    machine is noisy."""
+    for _ in range(max(0, warmup)):
+        wall, rss, out, err, status = timed(cmd, timeout)
+        if status != 0:
+            return wall, [wall], rss, out, err, status
     walls, rsss = [], []
     for _ in range(max(1, repeat)):
         wall, rss, out, err, status = timed(cmd, timeout)
@@ -161,6 +167,8 @@ def main():
     ap.add_argument("--threads", type=int, default=None, help="pass -j N to attache build")
     ap.add_argument("--repeat", type=int, default=1,
                     help="run each build (and the peer) this many times and report the median wall time")
+    ap.add_argument("--warmup", type=int, default=1,
+                    help="run each build (and the peer) this many times unmeasured first (default 1)")
     ap.add_argument("--no-build", action="store_true", help="do not run cargo build --release first")
     ap.add_argument("--no-peer", action="store_true", help="do not run the spaCy + rdflib peer")
     ap.add_argument("--peer-size", type=int, default=None, help="corpus size for the peer (default: the smallest)")
@@ -194,7 +202,7 @@ def main():
         if args.threads:
             cmd += ["-j", str(args.threads)]
         print(f"{n}: {' '.join(cmd)}", file=sys.stderr)
-        wall, walls, rss, stdout, stderr, status = measured(cmd, args.timeout, args.repeat)
+        wall, walls, rss, stdout, stderr, status = measured(cmd, args.timeout, args.repeat, args.warmup)
         row = {"n": n, "wall": wall, "walls": walls, "rss": rss, "status": status, "bytes": corpus_bytes(path)}
         m = SUMMARY.search(stdout)
         if m:
@@ -219,7 +227,7 @@ def main():
             out = os.path.join(args.work, f"peer-out-n{n}")
             cmd = [sys.executable, PEER, path, "--out", out]
             print(f"peer {n}: {' '.join(cmd)}", file=sys.stderr)
-            wall, walls, rss, stdout, stderr, status = measured(cmd, args.timeout, args.repeat)
+            wall, walls, rss, stdout, stderr, status = measured(cmd, args.timeout, args.repeat, args.warmup)
             peer = {"n": n, "wall": wall, "walls": walls, "rss": rss, "status": status, "bytes": corpus_bytes(path)}
             m = PEER_SUMMARY.search(stdout)
             if m:
@@ -247,7 +255,8 @@ def report(rows, peer, m, args):
              f"Written by `python3 bench/run.py --sizes {args.sizes}{' --repeat ' + str(args.repeat) if args.repeat > 1 else ''}` on {m['date']} "
              f"(seed {args.seed}, corpora from `bench/gen_corpus.py`, default outputs graph.ttl + graph.trig + graph.dot"
              f"{', -j ' + str(args.threads) if args.threads else ''}"
-             f"{'; wall times are the median of ' + str(args.repeat) + ' runs, listed under each table, peak RSS the largest' if args.repeat > 1 else ''}).", "",
+             f"{'; wall times are the median of ' + str(args.repeat) + ' runs, listed under each table, peak RSS the largest' if args.repeat > 1 else ''}"
+             f"{'; each after ' + str(args.warmup) + ' unmeasured warm-up run' + ('s' if args.warmup > 1 else '') if args.warmup > 0 else ''}).", "",
              "| machine | |", "| --- | --- |",
              f"| CPU | {m['cpu']} |", f"| cores (`nproc`) | {m['nproc']} |", f"| memory | {m['memory']} |",
              f"| OS | {m['os']} |", f"| rustc | {m['rustc']} |", f"| python | {m['python']} |",
