@@ -189,7 +189,7 @@ pub struct KnowledgeGraph {
 impl KnowledgeGraph {
     /// Build the graph from the resolved entities, minting deterministic IRIs.
     pub fn from_resolved(r: &Resolved) -> Self {
-        // What each node and statement holds is made on all threads; nodes and edges are then
+        // What entity nodes and statements hold is made on all threads; nodes and edges are
         // added in order on one, so node indices do not depend on the thread count.
         let labels = visit_labels(r);
         let iris = mint_iris(r, &labels);
@@ -335,17 +335,7 @@ impl KnowledgeGraph {
 
     /// The relation edges between entities, in a stable order.
     pub fn relations(&self) -> Vec<(NodeIndex, Pred, NodeIndex)> {
-        let mut out: Vec<(NodeIndex, Pred, NodeIndex)> = self
-            .graph
-            .edge_indices()
-            .filter_map(|e| {
-                let (s, o) = self.graph.edge_endpoints(e)?;
-                match self.graph[e] {
-                    Edge::Relation(p) => Some((s, p, o)),
-                    _ => None,
-                }
-            })
-            .collect();
+        let mut out: Vec<(NodeIndex, Pred, NodeIndex)> = self.relation_edges().collect();
         out.sort_by(|a, b| (&self.graph[a.0].iri, a.1, &self.graph[a.2].iri).cmp(&(&self.graph[b.0].iri, b.1, &self.graph[b.2].iri)));
         out.dedup();
         out
@@ -353,17 +343,18 @@ impl KnowledgeGraph {
 
     /// How many relations [`KnowledgeGraph::relations`] lists, without ordering them.
     pub fn relation_count(&self) -> usize {
-        let mut relations: Vec<(NodeIndex, Pred, NodeIndex)> = self
-            .graph
-            .edge_indices()
-            .filter_map(|e| match self.graph[e] {
-                Edge::Relation(p) => self.graph.edge_endpoints(e).map(|(s, o)| (s, p, o)),
-                _ => None,
-            })
-            .collect();
+        let mut relations: Vec<(NodeIndex, Pred, NodeIndex)> = self.relation_edges().collect();
         relations.sort_unstable();
         relations.dedup();
         relations.len()
+    }
+
+    /// Every relation edge, in edge order, repeats included.
+    fn relation_edges(&self) -> impl Iterator<Item = (NodeIndex, Pred, NodeIndex)> + '_ {
+        self.graph.edge_indices().filter_map(|e| match self.graph[e] {
+            Edge::Relation(p) => self.graph.edge_endpoints(e).map(|(s, o)| (s, p, o)),
+            _ => None,
+        })
     }
 
     /// How many entity nodes of each class.
