@@ -138,23 +138,19 @@ impl Staged {
     /// flushed to disk side by side, and renamed side by side (renaming over a big old file
     /// frees its blocks, which takes a while): neither waits for another file's turn.
     pub fn commit(self) -> Result<()> {
-        std::thread::scope(|scope| {
-            let syncs: Vec<_> = self
-                .files
-                .iter()
-                .map(|(tmp, path)| scope.spawn(move || tmp.as_file().sync_all().map_err(|source| Error::Write { path: path.clone(), source })))
-                .collect();
-            syncs.into_iter().try_for_each(|sync| sync.join().expect("an fsync does not panic"))
-        })?;
-        std::thread::scope(|scope| {
-            let renames: Vec<_> = self
-                .files
-                .into_iter()
-                .map(|(tmp, path)| scope.spawn(move || tmp.persist(&path).map(drop).map_err(|e| Error::Write { path, source: e.error })))
-                .collect();
-            renames.into_iter().try_for_each(|rename| rename.join().expect("a rename does not panic"))
-        })
+        side_by_side(&self.files, |(tmp, path)| tmp.as_file().sync_all().map_err(|source| Error::Write { path: path.clone(), source }))?;
+        side_by_side(self.files, |(tmp, path)| tmp.persist(&path).map(drop).map_err(|e| Error::Write { path, source: e.error }))
     }
+}
+
+/// Run `job` on every item, each on a thread of its own (they wait on the disk, not the CPU),
+/// and give the first error once all are done.
+fn side_by_side<T: Send>(items: impl IntoIterator<Item = T>, job: impl Fn(T) -> Result<()> + Sync) -> Result<()> {
+    std::thread::scope(|scope| {
+        let job = &job;
+        let running: Vec<_> = items.into_iter().map(|item| scope.spawn(move || job(item))).collect();
+        running.into_iter().try_for_each(|done| done.join().expect("a file operation does not panic"))
+    })
 }
 
 /// A file being written that asks the kernel to start writing each [`Writeback::STRIDE`] bytes
