@@ -199,6 +199,11 @@ fn skeleton_in<'b>(word: &str, stack: &'b mut [u8; 64], heap: &'b mut Vec<u8>) -
     std::str::from_utf8(&bytes[..write]).unwrap_or_default()
 }
 
+/// Whether a folded name word is written in full, not an initial.
+pub fn is_full_word(word: &str) -> bool {
+    word.chars().count() > 1
+}
+
 /// Whether two personal names can name the same person: every word of the shorter has the
 /// skeleton of a distinct word of the longer, and at least two words agree.
 pub fn person_names_match(a: &[String], b: &[String]) -> bool {
@@ -212,7 +217,7 @@ pub fn person_names_match(a: &[String], b: &[String]) -> bool {
         match long.iter().enumerate().find(|(i, lw)| !used[*i] && words_match(w, lw)) {
             Some((i, lw)) => {
                 used[i] = true;
-                if w.chars().count() > 1 && lw.chars().count() > 1 {
+                if is_full_word(w) && is_full_word(lw) {
                     full_words += 1;
                 }
             }
@@ -234,7 +239,7 @@ pub fn surname_words_match(word: &[String], person: &[String]) -> bool {
     if word.len() != 1 {
         return false;
     }
-    person.last().is_some_and(|last| last.chars().count() > 1 && words_match(&word[0], last))
+    person.last().is_some_and(|last| is_full_word(last) && words_match(&word[0], last))
 }
 
 /// A lower-case ASCII slug for an IRI path segment; never empty.

@@ -985,7 +985,7 @@ fn choose_label(forms: &BTreeSet<&str>) -> String {
 /// lists. Common words ("Mohammed", "Al") make long lists, but a name reads one only when all
 /// its words are that common: names sharing a common word are never compared pair by pair.
 fn person_name_matches(names_of: &[&[String]]) -> Vec<(usize, usize)> {
-    let full = |w: &&String| w.chars().count() > 1;
+    let full = |w: &&String| names::is_full_word(w);
     let skeletons: Vec<Vec<String>> = names_of
         .iter()
         .map(|words| {
@@ -1058,7 +1058,7 @@ mod tests {
 
     /// What [`person_name_matches`] must find, by its definition: every pair of names compared.
     fn all_pairs(names_of: &[&[String]]) -> Vec<(usize, usize)> {
-        let skeletons = |words: &[String]| words.iter().filter(|w| w.chars().count() > 1).map(|w| names::skeleton(w)).collect::<BTreeSet<_>>();
+        let skeletons = |words: &[String]| words.iter().filter(|w| names::is_full_word(w)).map(|w| names::skeleton(w)).collect::<BTreeSet<_>>();
         let mut out = Vec::new();
         for a in 0..names_of.len() {
             for b in a + 1..names_of.len() {
