@@ -357,6 +357,14 @@ impl KnowledgeGraph {
         })
     }
 
+    /// Free the graph on all threads rather than one: it is mostly small strings, millions of
+    /// them at corpus scale.
+    pub fn free_in_parallel(self) {
+        let (nodes, edges) = self.graph.into_nodes_edges();
+        let evidence = self.evidence;
+        rayon::join(|| nodes.into_par_iter().for_each(drop), || drop((edges, evidence)));
+    }
+
     /// How many entity nodes of each class.
     pub fn class_counts(&self) -> BTreeMap<Class, usize> {
         let mut out = BTreeMap::new();
