@@ -2,8 +2,11 @@
 //!
 //! Both writers read only [`crate::graph::KnowledgeGraph`]; [`write_atomically`] writes to a
 //! temporary file in the target folder and renames it over the old file, so a reader sees the
-//! old file or the complete new one, never half of one.
+//! old file or the complete new one, never half of one. The bytes go to disk through
+//! [`disk`]: straight from aligned chunks (`O_DIRECT`) where the file system allows it, by a
+//! thread of each file's own.
 
+mod disk;
 pub mod dot;
 pub mod trig;
 pub mod turtle;
@@ -117,9 +120,9 @@ impl Staged {
         let err = |e: std::io::Error| Error::Write { path: path.to_owned(), source: e };
         std::fs::create_dir_all(dir).map_err(err)?;
         let tmp = tempfile::Builder::new().prefix(".attache-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, Writeback::new(tmp));
+        let mut out = disk::DiskWriter::new(tmp.as_file(), tmp.path()).map_err(err)?;
         write(&mut out)?;
-        let tmp = out.into_inner().map_err(|e| err(e.into_error()))?.file;
+        out.finish().map_err(err)?;
         let permissions = match std::fs::metadata(path) {
             Ok(old) => old.permissions(),
             Err(_) => default_permissions(tmp.as_file().metadata().map_err(err)?.permissions()),
@@ -151,56 +154,6 @@ fn side_by_side<T: Send>(items: impl IntoIterator<Item = T>, job: impl Fn(T) -> 
         let running: Vec<_> = items.into_iter().map(|item| scope.spawn(move || job(item))).collect();
         running.into_iter().try_for_each(|done| done.join().expect("a file operation does not panic"))
     })
-}
-
-/// A file being written that asks the kernel to start writing each [`Writeback::STRIDE`] bytes
-/// to disk as soon as they are written, without waiting for it.
-///
-/// Otherwise the kernel keeps everything in its page cache (gigabytes, on a machine with memory
-/// to spare) and the `fsync` before the rename writes all of it at the end, while no core is
-/// serialising; started early, the disk works while the serialisers do.
-struct Writeback {
-    file: tempfile::NamedTempFile,
-    written: u64,
-    started: u64,
-}
-
-impl Writeback {
-    const STRIDE: u64 = 8 << 20;
-
-    fn new(file: tempfile::NamedTempFile) -> Self {
-        Writeback { file, written: 0, started: 0 }
-    }
-
-    /// Start writing back the bytes written since the last call. Only a hint: the `fsync` that
-    /// follows the last write is what makes the file durable, and it reports any error.
-    #[cfg(target_os = "linux")]
-    fn start_writeback(&mut self) {
-        use std::os::fd::AsRawFd;
-        let (offset, len) = (self.started as libc::off64_t, (self.written - self.started) as libc::off64_t);
-        // SAFETY: sync_file_range only reads its integer arguments; the descriptor is open for
-        // as long as `self.file` lives.
-        unsafe { libc::sync_file_range(self.file.as_file().as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE) };
-        self.started = self.written;
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn start_writeback(&mut self) {}
-}
-
-impl Write for Writeback {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.file.write(buf)?;
-        self.written += n as u64;
-        if self.written - self.started >= Self::STRIDE {
-            self.start_writeback();
-        }
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
-    }
 }
 
 #[cfg(unix)]
