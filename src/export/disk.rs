@@ -31,8 +31,9 @@ pub const CHUNK: usize = 4 << 20;
 /// Chunks per file: one being filled, one queued, one being written.
 const CHUNKS: usize = 3;
 
-/// A [`CHUNK`] of memory aligned to [`ALIGN`], carved out of a slightly larger vector (no
-/// `unsafe` allocation needed).
+/// Up to [`CHUNK`] bytes in memory aligned to [`ALIGN`], carved out of a vector with room for
+/// the alignment (no `unsafe` allocation needed). The vector never grows past its capacity, so
+/// its memory never moves; it is filled as bytes come, never zeroed first.
 struct Chunk {
     memory: Vec<u8>,
     start: usize,
@@ -40,24 +41,34 @@ struct Chunk {
 
 impl Chunk {
     fn new() -> Self {
-        let memory = vec![0u8; CHUNK + ALIGN];
+        let mut memory: Vec<u8> = Vec::with_capacity(CHUNK + ALIGN);
         let start = memory.as_ptr().align_offset(ALIGN);
+        memory.resize(start, 0);
         Chunk { memory, start }
     }
 
     fn bytes(&self) -> &[u8] {
-        &self.memory[self.start..self.start + CHUNK]
+        &self.memory[self.start..]
     }
 
-    fn bytes_mut(&mut self) -> &mut [u8] {
-        &mut self.memory[self.start..self.start + CHUNK]
+    fn room(&self) -> usize {
+        CHUNK - self.bytes().len()
+    }
+
+    /// Add `bytes`, which must fit in [`Chunk::room`].
+    fn push(&mut self, bytes: &[u8]) {
+        debug_assert!(bytes.len() <= self.room());
+        self.memory.extend_from_slice(bytes);
+    }
+
+    fn clear(&mut self) {
+        self.memory.truncate(self.start);
     }
 }
 
-/// A chunk for the disk thread: its first `len` bytes belong at `offset`.
+/// A chunk for the disk thread: its bytes belong at `offset`.
 struct Job {
     chunk: Chunk,
-    len: usize,
     offset: u64,
 }
 
@@ -66,7 +77,6 @@ struct Job {
 /// write cannot end off a block boundary), so `finish` must be called.
 pub struct DiskWriter {
     filling: Option<Chunk>,
-    filled: usize,
     /// Where `filling` starts in the file.
     offset: u64,
     chunks: usize,
@@ -86,21 +96,22 @@ impl DiskWriter {
         let disk = std::thread::Builder::new().name("attache-disk".into()).spawn(move || {
             let mut sink = Sink { direct, buffered, written_back: 0 };
             for job in jobs {
-                sink.write(&job.chunk.bytes()[..job.len], job.offset)?;
+                sink.write(job.chunk.bytes(), job.offset)?;
+                let mut chunk = job.chunk;
+                chunk.clear();
                 // The writer may have finished and gone: then the chunk is simply freed.
-                let _ = give_back.send(job.chunk);
+                let _ = give_back.send(chunk);
             }
             Ok(())
         })?;
-        Ok(DiskWriter { filling: None, filled: 0, offset: 0, chunks: 0, to_disk: Some(to_disk), spare, disk: Some(disk) })
+        Ok(DiskWriter { filling: None, offset: 0, chunks: 0, to_disk: Some(to_disk), spare, disk: Some(disk) })
     }
 
     /// Hand the chunk being filled to the disk thread.
     fn send(&mut self) -> io::Result<()> {
         let Some(chunk) = self.filling.take() else { return Ok(()) };
-        let job = Job { chunk, len: self.filled, offset: self.offset };
-        self.offset += self.filled as u64;
-        self.filled = 0;
+        let job = Job { offset: self.offset, chunk };
+        self.offset += job.chunk.bytes().len() as u64;
         let sent = self.to_disk.as_ref().map(|to_disk| to_disk.send(job).is_ok()).unwrap_or(false);
         if sent {
             Ok(())
@@ -152,10 +163,9 @@ impl Write for DiskWriter {
             self.filling = Some(self.next_chunk()?);
         }
         let chunk = self.filling.as_mut().expect("a chunk to fill");
-        let n = bytes.len().min(CHUNK - self.filled);
-        chunk.bytes_mut()[self.filled..self.filled + n].copy_from_slice(&bytes[..n]);
-        self.filled += n;
-        if self.filled == CHUNK {
+        let n = bytes.len().min(chunk.room());
+        chunk.push(&bytes[..n]);
+        if chunk.room() == 0 {
             self.send()?;
         }
         Ok(n)
