@@ -450,21 +450,22 @@ impl<'a> DataGraph<'a> {
     /// Check one constraint of a property shape on one focus node; `path` is the number of the
     /// property shape's path, looked up once per shape rather than per focus node.
     fn check(&self, focus: u32, property: &PropertyShape, path: Option<u8>, constraint: &Constraint, out: &mut BTreeSet<Violation>) {
-        let values: Vec<u32> = self.objects(focus, path).collect();
+        // Read in place, not collected: this runs for every focus node and constraint.
+        let values = || self.objects(focus, path);
         let mut violation = |message: String| {
             out.insert(Violation { focus: show(self.terms[focus as usize]), path: query::shorten(property.path.as_str()), message });
         };
         match constraint {
-            Constraint::MinCount(n) if (values.len() as u64) < *n => {
-                let count = values.len();
+            Constraint::MinCount(n) if (values().count() as u64) < *n => {
+                let count = values().count();
                 violation(format!("{count} value{}, at least {n} required (sh:minCount {n})", if count == 1 { "" } else { "s" }))
             }
-            Constraint::MaxCount(n) if values.len() as u64 > *n => {
-                violation(format!("{} values, at most {n} allowed (sh:maxCount {n})", values.len()))
+            Constraint::MaxCount(n) if values().count() as u64 > *n => {
+                violation(format!("{} values, at most {n} allowed (sh:maxCount {n})", values().count()))
             }
             Constraint::MinCount(_) | Constraint::MaxCount(_) => {}
             Constraint::AnyOf { tests, component } => {
-                for &value in &values {
+                for value in values() {
                     if tests.iter().any(|test| self.passes(value, test)) {
                         continue;
                     }
@@ -478,7 +479,7 @@ impl<'a> DataGraph<'a> {
                 }
             }
             Constraint::LessThan(other) => {
-                for &value in &values {
+                for value in values() {
                     for o in self.objects(focus, self.property(other.as_ref())) {
                         let (value, o) = (self.terms[value as usize], self.terms[o as usize]);
                         if !less_than(value, o) {
@@ -493,15 +494,15 @@ impl<'a> DataGraph<'a> {
 
 /// SPARQL's `a < b` where it is defined (numbers, strings, booleans, dates); false where it
 /// is an error, as `sh:lessThan` counts an incomparable pair as a violation.
-fn less_than(a: TermRef<'_>, b: TermRef<'_>) -> bool {
+fn less_than<'a>(a: TermRef<'a>, b: TermRef<'a>) -> bool {
     use oxsdatatypes::*;
     let (TermRef::Literal(a), TermRef::Literal(b)) = (a, b) else { return false };
     if !well_formed(a) || !well_formed(b) {
         return false;
     }
-    let kind = |l: LiteralRef<'_>| l.datatype().as_str().strip_prefix("http://www.w3.org/2001/XMLSchema#").map(str::to_owned);
+    let kind = |l: LiteralRef<'a>| l.datatype().as_str().strip_prefix("http://www.w3.org/2001/XMLSchema#");
     let (ka, kb) = (kind(a), kind(b));
-    let numeric = |k: &Option<String>| matches!(k.as_deref(), Some("integer" | "decimal" | "double" | "float" | "int" | "long" | "short" | "byte" | "nonNegativeInteger" | "positiveInteger" | "negativeInteger" | "nonPositiveInteger" | "unsignedInt" | "unsignedLong" | "unsignedShort" | "unsignedByte"));
+    let numeric = |k: &Option<&str>| matches!(k, Some("integer" | "decimal" | "double" | "float" | "int" | "long" | "short" | "byte" | "nonNegativeInteger" | "positiveInteger" | "negativeInteger" | "nonPositiveInteger" | "unsignedInt" | "unsignedLong" | "unsignedShort" | "unsignedByte"));
     if numeric(&ka) && numeric(&kb) {
         return match (Decimal::from_str(a.value()), Decimal::from_str(b.value())) {
             (Ok(x), Ok(y)) => x < y,
@@ -511,7 +512,7 @@ fn less_than(a: TermRef<'_>, b: TermRef<'_>) -> bool {
     if ka != kb || a.language().is_some() || b.language().is_some() {
         return false;
     }
-    match ka.as_deref() {
+    match ka {
         Some("string") => a.value() < b.value(),
         Some("boolean") => matches!((Boolean::from_str(a.value()), Boolean::from_str(b.value())), (Ok(x), Ok(y)) if bool::from(x) < bool::from(y)),
         Some("date") => matches!((Date::from_str(a.value()), Date::from_str(b.value())), (Ok(x), Ok(y)) if x < y),
