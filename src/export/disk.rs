@@ -289,6 +289,21 @@ mod tests {
         }
     }
 
+    /// A disk that fails (here: full) is an error from `write` or `finish`, never a success
+    /// with bytes missing.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_failing_disk_is_an_error() {
+        let path = std::path::Path::new("/dev/full");
+        let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        let mut out = DiskWriter::new(&file, path).unwrap();
+        let bytes = content(CHUNKS * CHUNK * 2);
+        let written = out.write_all(&bytes);
+        let finished = out.finish();
+        let error = written.err().or(finished.err()).expect("writing to a full disk fails");
+        assert_eq!(error.raw_os_error(), Some(libc::ENOSPC), "{error}");
+    }
+
     #[test]
     fn a_refused_direct_write_goes_through_the_page_cache() {
         let dir = tempfile::tempdir().unwrap();
