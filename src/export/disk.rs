@@ -116,9 +116,7 @@ impl DiskWriter {
         if sent {
             Ok(())
         } else {
-            // The disk thread stopped on an error: that error is the one to report.
-            self.join()?;
-            Err(io::Error::other("the disk writer stopped"))
+            Err(self.stopped())
         }
     }
 
@@ -132,12 +130,14 @@ impl DiskWriter {
             self.chunks += 1;
             return Ok(Chunk::new());
         }
-        match self.spare.recv() {
-            Ok(chunk) => Ok(chunk),
-            Err(_) => {
-                self.join()?;
-                Err(io::Error::other("the disk writer stopped"))
-            }
+        self.spare.recv().map_err(|_| self.stopped())
+    }
+
+    /// The error to report once the disk thread has stopped early: the one it stopped on.
+    fn stopped(&mut self) -> io::Error {
+        match self.join() {
+            Err(e) => e,
+            Ok(()) => io::Error::other("the disk writer stopped"),
         }
     }
 
