@@ -395,7 +395,7 @@ fn mention_iri(document: &str, start: usize, end: usize) -> String {
 
 /// Append `n` in decimal, as `Display` writes it (without the formatting machinery, which costs
 /// several times more for a number this short).
-fn push_decimal(out: &mut String, n: usize) {
+pub(crate) fn push_decimal(out: &mut String, n: usize) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut rest = n;

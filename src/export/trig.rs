@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 use crate::analysis::Pred;
 use crate::error::Result;
 use crate::export::turtle::{date_literal, pred_iri, SortedTriples, TRIPLES_PER_PART};
-use crate::graph::{KnowledgeGraph, Literal, NodeKind, StatementEvidence, StatementObject};
+use crate::graph::{push_decimal, KnowledgeGraph, Literal, NodeKind, StatementEvidence, StatementObject};
 use crate::names;
 use crate::vocab::{self, att, std_terms::*};
 
@@ -114,7 +114,7 @@ impl<'g> NamedGraphs<'g> {
             // statement, was a sizeable part of this loop's time.
             evidence.clear();
             evidence.push_str(&evidence_prefix);
-            write_number(&mut evidence, n + 1);
+            push_decimal(&mut evidence, n + 1);
             let e = NamedNodeRef::new_unchecked(&evidence);
             let mut add = |p: NamedNodeRef<'_>, o: TermRef<'_>| emit(QuadRef::new(e, p, o, g));
             add(rdf::TYPE, att::EVIDENCE.into())?;
@@ -124,21 +124,15 @@ impl<'g> NamedGraphs<'g> {
             add(att::RULE, LiteralRef::new_simple_literal(ev.rule).into())?;
             add(att::SENTENCE, LiteralRef::new_simple_literal(&ev.sentence).into())?;
             start.clear();
-            write_number(&mut start, ev.start);
+            push_decimal(&mut start, ev.start);
             end.clear();
-            write_number(&mut end, ev.end);
+            push_decimal(&mut end, ev.end);
             add(att::START, LiteralRef::new_typed_literal(&start, xsd::INTEGER).into())?;
             add(att::END, LiteralRef::new_typed_literal(&end, xsd::INTEGER).into())?;
             add(att::IN_DOCUMENT, graph.into())?;
         }
         Ok(())
     }
-}
-
-/// Append `n` in decimal to `to`.
-fn write_number(to: &mut String, n: usize) {
-    use std::fmt::Write as _;
-    write!(to, "{n}").expect("writing to a String does not fail");
 }
 
 /// Every quad of the dataset, in a deterministic order: the default graph (the sorted triples
