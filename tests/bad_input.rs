@@ -6,7 +6,7 @@ mod common;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use common::{attache, seed_files, snapshot};
+use common::{attache, seed_files, seeds, snapshot};
 
 const OLD_TTL: &[u8] = b"# graph.ttl from an earlier build: must survive a rejected build byte for byte\n";
 const OLD_DOT: &[u8] = b"digraph old { a -> b; }\n";
@@ -212,4 +212,18 @@ fn file_name_with_non_ascii_characters_is_named_in_the_error() {
     let empty = tmp.path().join(&name);
     std::fs::write(&empty, b"").unwrap();
     assert_rejected(&[&empty], &[], &["résumé – vide.txt", "empty"]);
+}
+
+#[test]
+fn output_folder_that_is_a_file_is_refused_with_its_cause_said_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let not_a_folder = file(tmp.path(), "out", b"a file, not a folder");
+    let output = attache().arg("build").arg(seeds()).arg("--out").arg(&not_a_folder).output().expect("attache runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
+    assert!(stderr.contains(&shown(&not_a_folder)), "stderr should name {}: {stderr}", not_a_folder.display());
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    // The system's reason (File exists, Not a directory …) once, not once per layer of error.
+    assert_eq!(stderr.matches("(os error").count(), 1, "the cause should be said once: {stderr}");
+    assert_eq!(std::fs::read(&not_a_folder).unwrap(), b"a file, not a folder");
 }
