@@ -456,14 +456,18 @@ impl<'a> DataGraph<'a> {
             out.insert(Violation { focus: show(self.terms[focus as usize]), path: query::shorten(property.path.as_str()), message });
         };
         match constraint {
-            Constraint::MinCount(n) if (values().count() as u64) < *n => {
+            Constraint::MinCount(n) => {
                 let count = values().count();
-                violation(format!("{count} value{}, at least {n} required (sh:minCount {n})", if count == 1 { "" } else { "s" }))
+                if (count as u64) < *n {
+                    violation(format!("{count} value{}, at least {n} required (sh:minCount {n})", if count == 1 { "" } else { "s" }))
+                }
             }
-            Constraint::MaxCount(n) if values().count() as u64 > *n => {
-                violation(format!("{} values, at most {n} allowed (sh:maxCount {n})", values().count()))
+            Constraint::MaxCount(n) => {
+                let count = values().count();
+                if count as u64 > *n {
+                    violation(format!("{count} values, at most {n} allowed (sh:maxCount {n})"))
+                }
             }
-            Constraint::MinCount(_) | Constraint::MaxCount(_) => {}
             Constraint::AnyOf { tests, component } => {
                 for value in values() {
                     if tests.iter().any(|test| self.passes(value, test)) {
