@@ -119,7 +119,39 @@ def measured(cmd, timeout, repeat, warmup=0):
     return statistics.median(walls), walls, (max(known) if known else None), out, err, status
 
 
-def machine():
+# Run in a child process, so that the memory is new to it: seconds to write one byte in every
+# page of an anonymous mapping, the first time, then again in a new mapping once the first is
+# freed (the kernel hands the same pages back).
+FRESH_MEMORY_PROBE = r"""
+import mmap, sys, time
+size = int(sys.argv[1]) << 20
+def touch():
+    m = mmap.mmap(-1, size)
+    started = time.perf_counter()
+    for i in range(0, size, 4096):
+        m[i] = 1
+    took = time.perf_counter() - started
+    m.close()
+    return took
+print(touch(), touch())
+"""
+
+
+def fresh_memory(mb=1024):
+    """Seconds per GiB to first touch memory the process has never used, and to touch it again
+    once freed. On a virtual machine whose host backs guest memory lazily (and takes free pages
+    back), the first can be several times the second, and every megabyte of a build's peak RSS
+    costs wall time: this is what explains a run's time growing faster than its input."""
+    p = sh([sys.executable, "-c", FRESH_MEMORY_PROBE, str(mb)])
+    try:
+        first, again = (float(x) for x in p.stdout.split())
+    except ValueError:
+        return "unknown"
+    gib = mb / 1024
+    return f"{first / gib:.2f} s/GiB to first touch, {again / gib:.2f} s/GiB touched again once freed ({mb} MiB, before the runs)"
+
+
+def machine(fresh="unknown"):
     cpu = "unknown"
     try:
         with open("/proc/cpuinfo") as f:
@@ -148,6 +180,7 @@ def machine():
         "os": f"{platform.system()} {platform.release()}",
         "rustc": rustc,
         "python": platform.python_version(),
+        "fresh memory": fresh,
         "commit": commit + (" + uncommitted changes in src/, lexicon/ or Cargo.toml" if dirty else ""),
     }
 
@@ -187,6 +220,8 @@ def main():
     if not os.path.exists(binary):
         shutil.copy2(src, binary)
 
+    fresh = fresh_memory()
+    print(f"fresh memory: {fresh}", file=sys.stderr)
     rows = []
     previous = None
     for n in sizes:
@@ -236,7 +271,7 @@ def main():
                 peer["why"] = f"status {status}: {stderr.strip().splitlines()[-1] if stderr.strip() else ''}"
             print(f"  {fmt_s(wall)} s (runs: {', '.join(fmt_s(w) for w in walls)}), peak RSS {rss // 1024 if rss else '?'} MB", file=sys.stderr)
 
-    md = report(rows, peer, machine(), args)
+    md = report(rows, peer, machine(fresh), args)
     print(md)
     if args.results != "-":
         kept = ""
@@ -259,7 +294,8 @@ def report(rows, peer, m, args):
              f"{'; each after ' + str(args.warmup) + ' unmeasured warm-up run' + ('s' if args.warmup > 1 else '') if args.warmup > 0 else ''}).", "",
              "| machine | |", "| --- | --- |",
              f"| CPU | {m['cpu']} |", f"| cores (`nproc`) | {m['nproc']} |", f"| memory | {m['memory']} |",
-             f"| OS | {m['os']} |", f"| rustc | {m['rustc']} |", f"| python | {m['python']} |",
+             f"| OS | {m['os']} |", f"| fresh memory | {m['fresh memory']} |",
+             f"| rustc | {m['rustc']} |", f"| python | {m['python']} |",
              f"| attache | {m['commit']} |", "",
              "## attache build", "",
              "| articles | input MB | wall s | MB/s | articles/s | triples | triples/s | peak RSS MB | time ratio to previous size |",

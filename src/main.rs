@@ -15,6 +15,7 @@ use cli::{Cli, Command};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    without_huge_pages();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -24,6 +25,24 @@ fn main() -> ExitCode {
         Err(err) => {
             eprintln!("error: {}", error_message(&err));
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Turn transparent huge pages off for this process, unless `MIMALLOC_ALLOW_THP` says otherwise
+/// (mimalloc reads that variable itself; 1 keeps them on).
+///
+/// A build touches its peak memory once, and on virtual machines the first write to a huge page
+/// can cost far more than to the 512 small pages it replaces (the host backs it whole): on the
+/// benchmark machine (README, "Speed") a 10k-article build ran 13 % faster with them off and a
+/// 1k one peaked 24 % lower, while the work done outside the kernel did not change.
+fn without_huge_pages() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+        // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; a failure (an old
+        // kernel) leaves huge pages as they were, which is harmless.
+        unsafe {
+            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
         }
     }
 }
