@@ -121,7 +121,7 @@ def measured(cmd, timeout, repeat, warmup=0):
 
 # Run in a child process, so that the memory is new to it: seconds to write one byte in every
 # page of an anonymous mapping, the first time, then again in a new mapping once the first is
-# freed (the kernel hands the same pages back).
+# freed (the kernel usually hands the same pages back).
 FRESH_MEMORY_PROBE = r"""
 import mmap, sys, time
 size = int(sys.argv[1]) << 20
@@ -139,9 +139,9 @@ print(touch(), touch())
 
 def fresh_memory(mb=1024):
     """Seconds per GiB to first touch memory the process has never used, and to touch it again
-    once freed. On a virtual machine whose host backs guest memory lazily (and takes free pages
-    back), the first can be several times the second, and every megabyte of a build's peak RSS
-    costs wall time: this is what explains a run's time growing faster than its input."""
+    once freed. On a virtual machine that backs guest memory lazily, the first can be several
+    times the second and changes with what ran before; a build touches its peak RSS at least
+    once, so this is one reason why its time grows faster than its input, and why runs vary."""
     p = sh([sys.executable, "-c", FRESH_MEMORY_PROBE, str(mb)])
     try:
         first, again = (float(x) for x in p.stdout.split())
