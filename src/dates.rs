@@ -239,11 +239,12 @@ impl DateGrammar {
         let months = alternation(lexicon.months.iter().flatten().cloned());
         let weekdays = alternation(lexicon.weekdays.iter().cloned());
         let m = format!(r"(?P<month>{months})");
+        let m2 = format!(r"(?P<month2>{months})");
         let re = |s: &str| Regex::new(s).expect("date pattern compiles");
         DateGrammar {
             iso: re(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
             day_month_year: re(&format!(r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{m}\s*,?\s+(?P<y>\d{{4}})\b")),
-            month_day_year: re(&format!(r"\b{m}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*,\s*(?P<y>\d{{4}})\b|\b{m2}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<y2>\d{{4}})\b", m2 = format!(r"(?P<month2>{months})"))),
+            month_day_year: re(&format!(r"\b{m}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*,\s*(?P<y>\d{{4}})\b|\b{m2}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<y2>\d{{4}})\b")),
             month_year: re(&format!(r"\b{m}\s*,?\s+(?P<y>\d{{4}})\b")),
             day_month: re(&format!(r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{m}\b")),
             month_day: re(&format!(r"\b{m}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b")),

@@ -128,7 +128,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(path) => attache::validate::Shapes::from_file(&path)?,
                 None => attache::validate::Shapes::builtin()?,
             };
-            let report = attache::validate::validate_files(&[graph.clone()], &shapes)?;
+            let report = attache::validate::validate_files(std::slice::from_ref(&graph), &shapes)?;
             if report.conforms() {
                 println!("conforms");
                 return Ok(ExitCode::SUCCESS);

@@ -14,6 +14,7 @@
 //! - a surname or acronym already introduced in the document: "Bar", "HAF";
 //! - a capitalised name in a position only a person takes: "his counterpart, X Y", "X Y, the
 //!   commander of …", "X Y from the ministry", "X Y said".
+//!
 //! Entities are local to the document here; [`crate::resolve`] merges them across documents.
 
 use std::borrow::Cow;

@@ -98,9 +98,7 @@ impl<'l> DocRelater<'l> {
         let mut c = 0;
         for i in 0..t.len() {
             let w = t.word(i);
-            if matches!(w, "," | ";" | ":" | "\u{2013}" | "\u{2014}") {
-                c += 1;
-            } else if self.lex.cue.clause_openers.at(&t.cues, i).is_some() {
+            if matches!(w, "," | ";" | ":" | "\u{2013}" | "\u{2014}") || self.lex.cue.clause_openers.at(&t.cues, i).is_some() {
                 c += 1;
             }
             out.push(c);
@@ -290,7 +288,7 @@ impl<'l> DocRelater<'l> {
                 steps += 1;
                 let prev = b - 1;
                 let w = t.word(prev).to_lowercase();
-                if let Some(c) = spans.iter().find(|s| s.class == Class::Country && s.end == prev + 1 || s.class == Class::Country && t.possessive(s.end) == Some(b)) {
+                if let Some(c) = spans.iter().find(|s| s.class == Class::Country && (s.end == prev + 1 || t.possessive(s.end) == Some(b))) {
                     country = Some(c.entity);
                     break;
                 }
@@ -365,7 +363,7 @@ impl<'l> DocRelater<'l> {
             if !matches!(t.word(v.end).to_lowercase().as_str(), "unit" | "formation") {
                 continue;
             }
-            let Some(u) = top.iter().filter(|s| s.class == Class::Unit && s.end < v.start && s.entity != v.entity).last() else { continue };
+            let Some(u) = top.iter().rfind(|s| s.class == Class::Unit && s.end < v.start && s.entity != v.entity) else { continue };
             let mut lower = 0;
             let apposition = (u.end..v.start).all(|k| {
                 let w = t.word(k);
@@ -480,7 +478,7 @@ impl<'l> DocRelater<'l> {
             let names_visitor = top.iter().any(|s| s.entity == visitor);
             let pronoun = self.last_subject == Some(visitor) && cue.person_pronouns.any(in_sentence);
             let other_person_first = top.iter().find(|s| s.class == Class::Person).is_some_and(|s| s.entity != visitor && s.start <= 2 && !cue.delegation_cues.any(in_sentence));
-            if (names_visitor || (pronoun && !other_person_first) || cue.visitor_groups.any(in_sentence) || cue.visit_back_references.any(in_sentence) || cue.delegation_cues.any(in_sentence)) && !other_person_first || names_visitor {
+            if names_visitor || (!other_person_first && (pronoun || cue.visitor_groups.any(in_sentence) || cue.visit_back_references.any(in_sentence) || cue.delegation_cues.any(in_sentence))) {
                 frame_index = Some(c);
             }
         }
@@ -627,8 +625,8 @@ impl<'l> DocRelater<'l> {
         let opening = clauses[..at].iter().all(|&c| c == clause);
         if opening {
             let next = clauses.iter().position(|&c| c > clause).unwrap_or(t.len());
-            for i in next..t.len() {
-                if clauses[i] > clause + 1 && i > next + 12 {
+            for (i, &c) in clauses.iter().enumerate().skip(next) {
+                if c > clause + 1 && i > next + 12 {
                     break;
                 }
                 if let Some(k) = kind_at(i) {
@@ -637,8 +635,8 @@ impl<'l> DocRelater<'l> {
             }
         }
         // After the date, in the same clause: "on Tuesday landed in Morocco".
-        for i in at..t.len() {
-            if clauses[i] != clause {
+        for (i, &c) in clauses.iter().enumerate().skip(at) {
+            if c != clause {
                 break;
             }
             if let Some(k) = kind_at(i) {

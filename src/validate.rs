@@ -518,7 +518,7 @@ fn less_than<'a>(a: TermRef<'a>, b: TermRef<'a>) -> bool {
     }
     match ka {
         Some("string") => a.value() < b.value(),
-        Some("boolean") => matches!((Boolean::from_str(a.value()), Boolean::from_str(b.value())), (Ok(x), Ok(y)) if bool::from(x) < bool::from(y)),
+        Some("boolean") => matches!((Boolean::from_str(a.value()), Boolean::from_str(b.value())), (Ok(x), Ok(y)) if !bool::from(x) & bool::from(y)),
         Some("date") => matches!((Date::from_str(a.value()), Date::from_str(b.value())), (Ok(x), Ok(y)) if x < y),
         Some("dateTime") => matches!((DateTime::from_str(a.value()), DateTime::from_str(b.value())), (Ok(x), Ok(y)) if x < y),
         _ => false,

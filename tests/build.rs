@@ -217,7 +217,7 @@ fn turtle_and_trig_written_in_parts_on_many_threads_equal_one_serialiser_writing
     assert!(read_outputs(&one) == read_outputs(&two), "graph.ttl or graph.dot differs between -j 1 and -j 2");
 
     let extractor = attache::Extractor::builtin().unwrap();
-    let (kg, documents, _) = extractor.graph(&[corpus.clone()], attache::read::DEFAULT_MAX_FILE_SIZE).unwrap();
+    let (kg, documents, _) = extractor.graph(std::slice::from_ref(&corpus), attache::read::DEFAULT_MAX_FILE_SIZE).unwrap();
     assert!(documents > 2 * 64, "only {documents} documents: not several TriG parts");
     let triples = attache::export::turtle::triples(&kg);
     let mut serializer = RdfSerializer::from_format(RdfFormat::TriG);

@@ -49,7 +49,7 @@ fn os(s: &str) -> &std::ffi::OsStr {
 /// The rows of a `.rq` file's results over `graph`, as CSV records (header first).
 fn csv_rows(rq: &str, graph: &Path) -> Vec<Vec<String>> {
     let text = query(&[os("-f"), query_file(rq).as_os_str(), os("--graph"), graph.as_os_str(), os("--format"), os("csv")]);
-    text.split("\r\n").filter(|l| !l.is_empty()).map(|l| split_csv(l)).collect()
+    text.split("\r\n").filter(|l| !l.is_empty()).map(split_csv).collect()
 }
 
 /// One CSV record (quoted fields may hold commas).

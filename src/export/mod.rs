@@ -77,6 +77,9 @@ pub fn at_path(path: &Path, error: Error) -> Error {
     }
 }
 
+/// Where the writers that serialise in parts send each part's bytes, in order.
+pub type Sink<'a> = dyn FnMut(&[u8]) -> Result<()> + Send + 'a;
+
 /// A sink for [`in_parts`]-style writers: bytes go to `out`, and a failed write is an error
 /// that names `path`.
 pub fn file_sink<'a>(path: &'a Path, out: &'a mut (dyn Write + Send)) -> impl FnMut(&[u8]) -> Result<()> + Send + 'a {

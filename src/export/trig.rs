@@ -18,6 +18,7 @@ use rustc_hash::FxHashMap;
 
 use crate::analysis::Pred;
 use crate::error::Result;
+use crate::export::Sink;
 use crate::export::turtle::{date_literal, pred_iri, SortedTriples, TRIPLES_PER_PART};
 use crate::graph::{push_decimal, KnowledgeGraph, Literal, NodeKind, StatementEvidence, StatementObject};
 use crate::names;
@@ -178,8 +179,8 @@ pub fn write_trig(kg: &KnowledgeGraph, triples: &SortedTriples<'_>, mut out: imp
 pub fn write_trig_and_turtle(
     kg: &KnowledgeGraph,
     triples: &SortedTriples<'_>,
-    trig: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
-    mut turtle: Option<&mut (dyn FnMut(&[u8]) -> Result<()> + Send)>,
+    trig: &mut Sink<'_>,
+    mut turtle: Option<&mut Sink<'_>>,
 ) -> Result<()> {
     let named = NamedGraphs::new(kg);
     let mut parts: Vec<Part<'_>> = triples.subject_parts(TRIPLES_PER_PART).into_iter().map(Part::Default).collect();

@@ -14,6 +14,7 @@ use oxigraph::model::{Literal as RdfLiteral, NamedNode, NamedNodeRef, Term, Term
 
 use crate::analysis::{Class, Pred};
 use crate::error::Result;
+use crate::export::Sink;
 use crate::graph::{Edge, KnowledgeGraph, Literal, NodeKind};
 use crate::vocab::{att, std_terms::*};
 
@@ -428,7 +429,7 @@ pub fn write_triples(triples: &SortedTriples<'_>, format: RdfFormat, mut out: im
 /// Sorted triples as Turtle or N-Triples, serialised in runs of whole subjects
 /// ([`SortedTriples::subject_parts`]) on all threads and handed to `sink` in order, the
 /// `@prefix` lines only once.
-pub fn write_in_parts(triples: &SortedTriples<'_>, format: RdfFormat, sink: &mut (dyn FnMut(&[u8]) -> Result<()> + Send)) -> Result<()> {
+pub fn write_in_parts(triples: &SortedTriples<'_>, format: RdfFormat, sink: &mut Sink<'_>) -> Result<()> {
     let mut started = false;
     crate::export::in_parts(
         &triples.subject_parts(TRIPLES_PER_PART),
