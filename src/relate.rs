@@ -571,7 +571,7 @@ impl<'l> DocRelater<'l> {
             let value = if d.first_day { self.frames[fi].earliest_date() } else { d.value };
             let Some(value) = value else { continue };
             let Some(dt) = t.toks.iter().position(|x| x.start >= d.start) else { continue };
-            if self.governing_kind(t, clauses, dt, trigger.map(|x| x.0)) == Governor::Start {
+            if self.governing_kind(t, clauses, dt) == Governor::Start {
                 self.frames[fi].dates.push((value, si, trigger.is_some()));
             }
         }
@@ -589,7 +589,7 @@ impl<'l> DocRelater<'l> {
     /// What the verb governing the token at `at` says about a visit: its start, its end, or
     /// nothing. The governing verb is the nearest cue before it in the same clause; a date in an
     /// opening adverbial ("In September 2022, Israel hosted …") looks to the next clause.
-    fn governing_kind(&self, t: &Tokens, clauses: &[usize], at: usize, trigger: Option<usize>) -> Governor {
+    fn governing_kind(&self, t: &Tokens, clauses: &[usize], at: usize) -> Governor {
         let clause = clauses[at];
         let kind_at = |i: usize| -> Option<Governor> {
             let cue = &self.lex.cue;
@@ -602,7 +602,6 @@ impl<'l> DocRelater<'l> {
             if ended {
                 return Some(Governor::End);
             }
-            let _ = trigger;
             let trig = cue.travel_verbs.at(in_sentence, i).is_some();
             if ends {
                 Some(Governor::End)
