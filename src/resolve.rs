@@ -48,7 +48,7 @@ pub struct ResolvedFact {
 }
 
 /// A mention of an entity; [`Resolved::mentions`] lists them document by document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResolvedMention {
     pub doc: usize,
     /// Code point offsets.
@@ -833,46 +833,52 @@ impl<'a> Merger<'a> {
             }
             c.rules.insert(local.rule);
         }
-        let mut entities: Vec<ResolvedEntity> = Vec::with_capacity(roots.len());
-        for (&root, Collected { forms, documents, rules }) in roots.iter().zip(collected) {
-            let class = self.class_of[root];
-            let label = match (class, self.identity(root)) {
-                (Class::Country, Identity::Country(c)) => self.lex.countries[*c].name.clone(),
-                (Class::City, Identity::City { name, .. }) => name.clone(),
-                (Class::Visit, _) => String::new(),
-                _ => choose_label(&forms),
-            };
-            let alt_labels = forms.iter().filter(|f| **f != label).map(|f| (*f).to_owned()).collect();
-            let merge_reasons = reasons.remove(&root).unwrap_or_default();
-            entities.push(ResolvedEntity { class, label, alt_labels, documents: documents.into_iter().collect(), merge_reasons, rules });
-        }
-        entities
+        let merge_reasons: Vec<BTreeSet<String>> = roots.iter().map(|root| reasons.remove(root).unwrap_or_default()).collect();
+        // Each entity is made from its own collection alone: on all threads.
+        roots
+            .par_iter()
+            .zip(collected)
+            .zip(merge_reasons)
+            .map(|((&root, Collected { forms, documents, rules }), merge_reasons)| {
+                let class = self.class_of[root];
+                let label = match (class, self.identity(root)) {
+                    (Class::Country, Identity::Country(c)) => self.lex.countries[*c].name.clone(),
+                    (Class::City, Identity::City { name, .. }) => name.clone(),
+                    (Class::Visit, _) => String::new(),
+                    _ => choose_label(&forms),
+                };
+                let alt_labels = forms.iter().filter(|f| **f != label).map(|f| (*f).to_owned()).collect();
+                ResolvedEntity { class, label, alt_labels, documents: documents.into_iter().collect(), merge_reasons, rules }
+            })
+            .collect()
     }
 
     /// The facts of the merged graph, each statement once with all its evidence.
     fn resolved_facts(&self, facts: Vec<FlatFact<'a>>, roots: &[usize], entity_of: &[usize]) -> Vec<ResolvedFact> {
         let class_of_entity = |e: usize| self.class_of[roots[e]];
         // Facts, merged: sorted by statement then evidence, each statement's evidence is a run.
-        // They are grouped by subject first, in linear time, so that the sort proper only orders
-        // each subject's few facts.
-        let mut flat: Vec<(usize, Pred, ValueRef<'a>, Evidence)> = Vec::with_capacity(facts.len());
-        flat.extend(facts.iter().filter_map(|f| {
-            let s = entity_of[f.s];
-            let o = match f.o {
-                FlatObject::Node(o) => ValueRef::Node(entity_of[o]),
-                FlatObject::Text(t) => ValueRef::Text(t),
-                FlatObject::Date(d) => ValueRef::Date(d),
-            };
-            (o != ValueRef::Node(s)).then(|| (s, f.pred, o, f.ev.clone()))
-        }));
-        drop(facts);
-        let mut flat = group_by_key(flat, roots.len(), |f| f.0);
-        for of_subject in flat.chunk_by_mut(|a, b| a.0 == b.0) {
-            of_subject.sort_unstable();
-        }
+        // The flat facts become these tuples where they lie (the two are the same size, see the
+        // test below) and are sorted in place: at 100k articles a second copy of them was
+        // hundreds of megabytes of fresh memory.
+        let mut flat: Vec<(usize, Pred, ValueRef<'a>, Evidence)> = facts
+            .into_iter()
+            .filter_map(|f| {
+                let s = entity_of[f.s];
+                let o = match f.o {
+                    FlatObject::Node(o) => ValueRef::Node(entity_of[o]),
+                    FlatObject::Text(t) => ValueRef::Text(t),
+                    FlatObject::Date(d) => ValueRef::Date(d),
+                };
+                (o != ValueRef::Node(s)).then_some((s, f.pred, o, f.ev))
+            })
+            .collect();
+        flat.par_sort_unstable();
         flat.dedup();
-        let mut facts: Vec<ResolvedFact> = Vec::new();
-        for group in flat.chunk_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
+        let same_statement = |a: &(usize, Pred, ValueRef<'a>, Evidence), b: &(usize, Pred, ValueRef<'a>, Evidence)| (a.0, a.1, a.2) == (b.0, b.1, b.2);
+        // Counted first: grown by doubling, the list would be copied again and again, into
+        // fresh memory each time.
+        let mut facts: Vec<ResolvedFact> = Vec::with_capacity(flat.chunk_by(same_statement).count());
+        for group in flat.chunk_by(same_statement) {
             let (subject, pred, object, _) = group[0];
             facts.push(ResolvedFact { subject, pred, object: object.to_value(), evidence: group.iter().map(|g| g.3.clone()).collect() });
         }
@@ -912,46 +918,38 @@ impl<'a> Merger<'a> {
 
     /// Every mention, in document order, with offsets in code points.
     fn resolved_mentions(&self, entity_of: &[usize]) -> Vec<ResolvedMention> {
-        self.docs
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(d, doc)| {
-                let to_char = |b: usize| -> usize {
-                    match doc.char_offsets.binary_search_by_key(&b, |&(byte, _)| byte) {
-                        Ok(i) => doc.char_offsets[i].1,
-                        Err(i) => doc.char_offsets[i.saturating_sub(1)].1,
-                    }
-                };
-                doc.mentions.iter().map(move |m| ResolvedMention {
+        // Filled in place, each document's slice on any thread: collected from a parallel
+        // iterator of unknown length, the list was grown piecewise and then copied whole, at 100k
+        // articles hundreds of megabytes of fresh memory.
+        let total = self.docs.iter().map(|d| d.mentions.len()).sum();
+        let mut mentions = vec![ResolvedMention::default(); total];
+        let mut slices: Vec<&mut [ResolvedMention]> = Vec::with_capacity(self.docs.len());
+        let mut rest = mentions.as_mut_slice();
+        for doc in self.docs {
+            let (of_doc, after) = rest.split_at_mut(doc.mentions.len());
+            slices.push(of_doc);
+            rest = after;
+        }
+        slices.into_par_iter().zip(self.docs.par_iter()).enumerate().for_each(|(d, (slots, doc))| {
+            let to_char = |b: usize| -> usize {
+                match doc.char_offsets.binary_search_by_key(&b, |&(byte, _)| byte) {
+                    Ok(i) => doc.char_offsets[i].1,
+                    Err(i) => doc.char_offsets[i.saturating_sub(1)].1,
+                }
+            };
+            for (slot, m) in slots.iter_mut().zip(&doc.mentions) {
+                *slot = ResolvedMention {
                     doc: d,
                     start: to_char(m.start),
                     end: to_char(m.end),
                     anchor: m.text.clone(),
                     entity: entity_of[self.offsets[d] + m.entity],
                     sentence: m.sentence,
-                })
-            })
-            .collect()
+                };
+            }
+        });
+        mentions
     }
-}
-
-/// `items` reordered by `key` (less than `keys`) in linear time (a counting sort), keeping the
-/// order of items with equal keys.
-fn group_by_key<T>(items: Vec<T>, keys: usize, key: impl Fn(&T) -> usize) -> Vec<T> {
-    let mut next = vec![0usize; keys + 1];
-    for item in &items {
-        next[key(item) + 1] += 1;
-    }
-    for k in 1..next.len() {
-        next[k] += next[k - 1];
-    }
-    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(items.len()).collect();
-    for item in items {
-        let at = &mut next[key(&item)];
-        slots[*at] = Some(item);
-        *at += 1;
-    }
-    slots.into_iter().map(|slot| slot.expect("every slot is filled")).collect()
 }
 
 /// The canonical name among an entity's surface forms: the fullest, preferring a name without
@@ -1068,6 +1066,14 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn flat_facts_are_the_size_of_the_tuples_they_are_sorted_as() {
+        // `resolved_facts` turns one into the other where they lie only when size and alignment
+        // agree; otherwise `collect` quietly allocates a second vector of all the facts.
+        assert_eq!(std::mem::size_of::<FlatFact<'_>>(), std::mem::size_of::<(usize, Pred, ValueRef<'_>, Evidence)>());
+        assert_eq!(std::mem::align_of::<FlatFact<'_>>(), std::mem::align_of::<(usize, Pred, ValueRef<'_>, Evidence)>());
     }
 
     #[test]
