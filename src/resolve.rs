@@ -168,6 +168,9 @@ enum ValueRef<'a> {
     Date(PartialDate),
 }
 
+/// A flat fact as merging sorts it: subject and object resolved to entities, with its evidence.
+type FactRow<'a> = (usize, Pred, ValueRef<'a>, Evidence);
+
 impl ValueRef<'_> {
     fn to_value(self) -> Value {
         match self {
@@ -860,7 +863,7 @@ impl<'a> Merger<'a> {
         // The flat facts become these tuples where they lie (the two are the same size, see the
         // test below) and are sorted in place: at 100k articles a second copy of them was
         // hundreds of megabytes of fresh memory.
-        let mut flat: Vec<(usize, Pred, ValueRef<'a>, Evidence)> = facts
+        let mut flat: Vec<FactRow<'a>> = facts
             .into_iter()
             .filter_map(|f| {
                 let s = entity_of[f.s];
@@ -874,7 +877,7 @@ impl<'a> Merger<'a> {
             .collect();
         flat.par_sort_unstable();
         flat.dedup();
-        let same_statement = |a: &(usize, Pred, ValueRef<'a>, Evidence), b: &(usize, Pred, ValueRef<'a>, Evidence)| (a.0, a.1, a.2) == (b.0, b.1, b.2);
+        let same_statement = |a: &FactRow<'a>, b: &FactRow<'a>| (a.0, a.1, a.2) == (b.0, b.1, b.2);
         // Counted first: grown by doubling, the list would be copied again and again, into
         // fresh memory each time.
         let mut facts: Vec<ResolvedFact> = Vec::with_capacity(flat.chunk_by(same_statement).count());
@@ -1072,8 +1075,8 @@ mod tests {
     fn flat_facts_are_the_size_of_the_tuples_they_are_sorted_as() {
         // `resolved_facts` turns one into the other where they lie only when size and alignment
         // agree; otherwise `collect` quietly allocates a second vector of all the facts.
-        assert_eq!(std::mem::size_of::<FlatFact<'_>>(), std::mem::size_of::<(usize, Pred, ValueRef<'_>, Evidence)>());
-        assert_eq!(std::mem::align_of::<FlatFact<'_>>(), std::mem::align_of::<(usize, Pred, ValueRef<'_>, Evidence)>());
+        assert_eq!(std::mem::size_of::<FlatFact<'_>>(), std::mem::size_of::<FactRow<'_>>());
+        assert_eq!(std::mem::align_of::<FlatFact<'_>>(), std::mem::align_of::<FactRow<'_>>());
     }
 
     #[test]
