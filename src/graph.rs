@@ -189,6 +189,11 @@ pub struct KnowledgeGraph {
 impl KnowledgeGraph {
     /// Build the graph from the resolved entities, minting deterministic IRIs.
     pub fn from_resolved(r: &Resolved) -> Self {
+        Self::from_resolved_in_batches(r, MENTIONS_PER_BATCH)
+    }
+
+    /// [`KnowledgeGraph::from_resolved`], making `mentions_per_batch` mention nodes at a time.
+    fn from_resolved_in_batches(r: &Resolved, mentions_per_batch: usize) -> Self {
         // What entity nodes and statements hold is made on all threads; nodes and edges are
         // added in order on one, so node indices do not depend on the thread count.
         let labels = visit_labels(r);
@@ -257,22 +262,45 @@ impl KnowledgeGraph {
                 kg.graph.add_edge(node_of[i], docs[*d], Edge::DerivedFrom);
             }
         }
-        // Mention nodes are made in place, one thread: made on all threads first, they would be
-        // a second copy of the biggest part of the graph to move in afterwards.
-        for span in &spans {
+        // Mention nodes are made on all threads a batch at a time, while the batch before is
+        // added to the graph in order on one: made all at once, they would be a second copy of
+        // the biggest part of the graph; made one by one as they are added, they kept a core
+        // idle (at 100k articles, 1.8 s of the graph stage's 4.4 s).
+        let mention_node = |span: &&[&crate::resolve::ResolvedMention]| -> Node {
             let m = span[0];
             let doc = &r.documents[m.doc];
             let sentence = doc.sentences.get(m.sentence).map(|s| s.2.clone()).unwrap_or_default();
             let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc.name.clone(), sentence };
-            let n = kg.graph.add_node(Node { iri: mention_iri(&segments[m.doc], m.start, m.end), kind });
-            kg.graph.add_edge(n, docs[m.doc], Edge::InDocument);
-            let mut denoted: Vec<NodeIndex> = Vec::with_capacity(span.len());
-            for m in span.iter() {
-                if !denoted.contains(&node_of[m.entity]) {
-                    denoted.push(node_of[m.entity]);
-                    kg.graph.add_edge(n, node_of[m.entity], Edge::Denotes);
+            Node { iri: mention_iri(&segments[m.doc], m.start, m.end), kind }
+        };
+        let mut add_mentions = |batch: &[&[&crate::resolve::ResolvedMention]], nodes: Vec<Node>| {
+            for (span, node) in batch.iter().zip(nodes) {
+                let doc = span[0].doc;
+                let n = kg.graph.add_node(node);
+                kg.graph.add_edge(n, docs[doc], Edge::InDocument);
+                let mut denoted: Vec<NodeIndex> = Vec::with_capacity(span.len());
+                for m in span.iter() {
+                    if !denoted.contains(&node_of[m.entity]) {
+                        denoted.push(node_of[m.entity]);
+                        kg.graph.add_edge(n, node_of[m.entity], Edge::Denotes);
+                    }
                 }
             }
+        };
+        let mut made: Option<(&[&[&crate::resolve::ResolvedMention]], Vec<Node>)> = None;
+        for batch in spans.chunks(mentions_per_batch.max(1)) {
+            let ((), nodes) = rayon::join(
+                || {
+                    if let Some((before, nodes)) = made.take() {
+                        add_mentions(before, nodes);
+                    }
+                },
+                || batch.par_iter().map(mention_node).collect::<Vec<Node>>(),
+            );
+            made = Some((batch, nodes));
+        }
+        if let Some((last, nodes)) = made {
+            add_mentions(last, nodes);
         }
         let evidence_of = |ev: &[Evidence]| -> Vec<StatementEvidence> {
             ev.iter()
@@ -377,6 +405,10 @@ impl KnowledgeGraph {
     }
 }
 
+/// How many mention nodes are made side by side before they are added to the graph: enough to
+/// keep both cores busy, few enough (about 10 MB of nodes) to stay out of the peak memory.
+const MENTIONS_PER_BATCH: usize = 1 << 16;
+
 /// `…/id/mention/{document}-{start}-{end}`, written into a string of the right size at once:
 /// `format!` would grow it piece by piece, reallocating, and there is one per mention.
 fn mention_iri(document: &str, start: usize, end: usize) -> String {
@@ -417,7 +449,7 @@ pub(crate) fn push_decimal(out: &mut String, n: usize) {
 fn mint_iris(r: &Resolved, visit_labels: &[Option<(String, String)>]) -> Vec<String> {
     let mut iris: Vec<String> = r
         .entities
-        .iter()
+        .par_iter()
         .zip(visit_labels)
         .map(|(e, visit)| {
             let slug = match visit {
@@ -428,7 +460,7 @@ fn mint_iris(r: &Resolved, visit_labels: &[Option<(String, String)>]) -> Vec<Str
         })
         .collect();
     let mut by_iri: Vec<usize> = (0..iris.len()).collect();
-    by_iri.sort_unstable_by(|a, b| iris[*a].cmp(&iris[*b]));
+    by_iri.par_sort_unstable_by(|a, b| iris[*a].cmp(&iris[*b]));
     // The first of a clashing group, by its content, keeps the IRI; the n-th gets `-n`. The
     // content is written out only for the entities that clash.
     let content = |i: usize| {
@@ -460,7 +492,6 @@ fn mint_iris(r: &Resolved, visit_labels: &[Option<(String, String)>]) -> Vec<Str
 /// Each visit's composed label ("Tomer Bar's visit to Morocco") and IRI slug, by entity index
 /// (`None` for other entities).
 fn visit_labels(r: &Resolved) -> Vec<Option<(String, String)>> {
-    let mut out = vec![None; r.entities.len()];
     // The facts about each visit, in fact order, so each visit reads only its own.
     let mut facts_of: Vec<Vec<&crate::resolve::ResolvedFact>> = vec![Vec::new(); r.entities.len()];
     for f in &r.facts {
@@ -468,9 +499,10 @@ fn visit_labels(r: &Resolved) -> Vec<Option<(String, String)>> {
             facts_of[f.subject].push(f);
         }
     }
-    for (i, e) in r.entities.iter().enumerate() {
+    let facts_of = &facts_of;
+    r.entities.par_iter().enumerate().map(|(i, e)| {
         if e.class != Class::Visit {
-            continue;
+            return None;
         }
         let facts: &[&crate::resolve::ResolvedFact] = &facts_of[i];
         let find = |p: Pred| {
@@ -492,14 +524,32 @@ fn visit_labels(r: &Resolved) -> Vec<Option<(String, String)>> {
             Some(d) => format!("{}-{}", names::slug(&label.replace("'s visit to", "")), d),
             None => names::slug(&label.replace("'s visit to", "")),
         };
-        out[i] = Some((label, slug));
-    }
-    out
+        Some((label, slug))
+    })
+    .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mention_nodes_are_the_same_in_batches_of_any_size() {
+        let extractor = crate::pipeline::Extractor::builtin().unwrap();
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let analyses: Vec<_> = crate::read::find_documents(&[seeds]).unwrap().iter().map(|p| extractor.extract(&crate::read::read_document(p, 1 << 24).unwrap())).collect();
+        let resolved = crate::resolve::resolve(&analyses, &extractor.lexicon);
+        let shape = |kg: &KnowledgeGraph| {
+            let nodes: Vec<String> = kg.graph.node_weights().map(|n| format!("{} {:?}", n.iri, n.kind)).collect();
+            let edges: Vec<(usize, usize, String)> = kg.graph.raw_edges().iter().map(|e| (e.source().index(), e.target().index(), format!("{:?}", e.weight))).collect();
+            (nodes, edges)
+        };
+        let whole = shape(&KnowledgeGraph::from_resolved_in_batches(&resolved, usize::MAX));
+        assert!(whole.0.iter().filter(|n| n.contains("/mention/")).count() > 50, "the seeds have mentions to batch");
+        for batch in [1, 2, 7, 64] {
+            assert_eq!(shape(&KnowledgeGraph::from_resolved_in_batches(&resolved, batch)), whole, "batches of {batch}");
+        }
+    }
 
     #[test]
     fn mention_iris_are_allocated_at_their_exact_length() {
