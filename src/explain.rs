@@ -7,7 +7,7 @@ use std::fmt::Write;
 use petgraph::graph::NodeIndex;
 use petgraph::Direction;
 
-use crate::graph::{Edge, KnowledgeGraph, Literal, NodeKind, StatementObject};
+use crate::graph::{Edge, EntityNode, KnowledgeGraph, Literal, NodeKind, StatementObject};
 use crate::names;
 
 /// The entity nodes whose label or alternative label is `name` (case, accents and apostrophes
@@ -16,7 +16,7 @@ pub fn find(kg: &KnowledgeGraph, name: &str) -> Vec<NodeIndex> {
     let wanted = names::fold(name.trim());
     let labels_of = |n: &crate::graph::Node| -> Vec<String> {
         match &n.kind {
-            NodeKind::Entity { label, alt_labels, .. } => std::iter::once(label).chain(alt_labels).map(|l| names::fold(l)).collect(),
+            NodeKind::Entity(e) => std::iter::once(&e.label).chain(&e.alt_labels).map(|l| names::fold(l)).collect(),
             _ => Vec::new(),
         }
     };
@@ -42,9 +42,10 @@ fn quote_sentence(s: &str) -> String {
 /// The explanation of one entity node.
 pub fn explain(kg: &KnowledgeGraph, node: NodeIndex) -> String {
     let mut out = String::new();
-    let NodeKind::Entity { class, label, alt_labels, merge_reasons, rules, .. } = &kg.graph[node].kind else {
+    let NodeKind::Entity(entity) = &kg.graph[node].kind else {
         return out;
     };
+    let EntityNode { class, label, alt_labels, merge_reasons, rules, .. } = &**entity;
     let _ = writeln!(out, "{} {}  <{}>", class.name(), label, kg.graph[node].iri);
     if !alt_labels.is_empty() {
         let _ = writeln!(out, "  also called: {}", alt_labels.iter().cloned().collect::<Vec<_>>().join("; "));

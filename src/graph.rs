@@ -124,14 +124,9 @@ pub enum Literal {
 
 #[derive(Debug, Clone)]
 pub enum NodeKind {
-    Entity {
-        class: Class,
-        label: String,
-        alt_labels: BTreeSet<String>,
-        attributes: BTreeSet<(Pred, Literal)>,
-        merge_reasons: BTreeSet<String>,
-        rules: BTreeSet<&'static str>,
-    },
+    /// Boxed: entities are a tenth of the nodes and their part is the largest; inline, it made
+    /// every mention node half as large again (152 bytes a node instead of 96).
+    Entity(Box<EntityNode>),
     Document {
         name: String,
         date: Option<chrono::NaiveDate>,
@@ -145,6 +140,17 @@ pub enum NodeKind {
         document: SharedText,
         sentence: SharedText,
     },
+}
+
+/// What an entity node holds.
+#[derive(Debug, Clone)]
+pub struct EntityNode {
+    pub class: Class,
+    pub label: String,
+    pub alt_labels: BTreeSet<String>,
+    pub attributes: BTreeSet<(Pred, Literal)>,
+    pub merge_reasons: BTreeSet<String>,
+    pub rules: BTreeSet<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -228,14 +234,14 @@ impl KnowledgeGraph {
                     Some((label, _)) => label,
                     None => e.label.clone(),
                 };
-                let kind = NodeKind::Entity {
+                let kind = NodeKind::Entity(Box::new(EntityNode {
                     class: e.class,
                     label,
                     alt_labels: e.alt_labels.clone(),
                     attributes: BTreeSet::new(),
                     merge_reasons: e.merge_reasons.clone(),
                     rules: e.rules.clone(),
-                };
+                }));
                 Some(Node { iri, kind })
             })
             .collect();
@@ -330,8 +336,8 @@ impl KnowledgeGraph {
             match object {
                 StatementObject::Node(o) => _ = kg.graph.add_edge(*s, *o, Edge::Relation(*pred)),
                 StatementObject::Literal(lit) => {
-                    if let NodeKind::Entity { attributes, .. } = &mut kg.graph[*s].kind {
-                        attributes.insert((*pred, lit.clone()));
+                    if let NodeKind::Entity(e) = &mut kg.graph[*s].kind {
+                        e.attributes.insert((*pred, lit.clone()));
                     }
                 }
             }
@@ -343,19 +349,19 @@ impl KnowledgeGraph {
 
     /// Entity nodes, in IRI order.
     pub fn entities(&self) -> impl Iterator<Item = (NodeIndex, &Node)> + '_ {
-        self.graph.node_indices().map(|i| (i, &self.graph[i])).filter(|(_, n)| matches!(n.kind, NodeKind::Entity { .. }))
+        self.graph.node_indices().map(|i| (i, &self.graph[i])).filter(|(_, n)| matches!(n.kind, NodeKind::Entity(_)))
     }
 
     pub fn class_of(&self, n: NodeIndex) -> Option<Class> {
         match &self.graph[n].kind {
-            NodeKind::Entity { class, .. } => Some(*class),
+            NodeKind::Entity(e) => Some(e.class),
             _ => None,
         }
     }
 
     pub fn label_of(&self, n: NodeIndex) -> &str {
         match &self.graph[n].kind {
-            NodeKind::Entity { label, .. } => label,
+            NodeKind::Entity(e) => &e.label,
             NodeKind::Document { name, .. } => name,
             NodeKind::Mention { anchor, .. } => anchor,
         }
@@ -397,8 +403,8 @@ impl KnowledgeGraph {
     pub fn class_counts(&self) -> BTreeMap<Class, usize> {
         let mut out = BTreeMap::new();
         for (_, n) in self.entities() {
-            if let NodeKind::Entity { class, .. } = n.kind {
-                *out.entry(class).or_insert(0) += 1;
+            if let NodeKind::Entity(e) = &n.kind {
+                *out.entry(e.class).or_insert(0) += 1;
             }
         }
         out

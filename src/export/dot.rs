@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use crate::analysis::{Class, Pred};
-use crate::graph::{KnowledgeGraph, Literal, NodeKind};
+use crate::graph::{EntityNode, KnowledgeGraph, Literal, NodeKind};
 
 /// Shape and fill colour of each class.
 fn style(class: Class) -> (&'static str, &'static str) {
@@ -49,7 +49,8 @@ pub fn to_dot(kg: &KnowledgeGraph) -> String {
     out.push_str("  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\"];\n");
     let mut ids = std::collections::HashMap::new();
     for (n, (i, node)) in kg.entities().enumerate() {
-        let NodeKind::Entity { class, label, attributes, .. } = &node.kind else { continue };
+        let NodeKind::Entity(entity) = &node.kind else { continue };
+        let EntityNode { class, label, attributes, .. } = &**entity;
         let id = format!("n{n}");
         let mut text = label.clone();
         let details: Vec<String> = attributes

@@ -15,7 +15,7 @@ use oxigraph::model::{Literal as RdfLiteral, NamedNode, NamedNodeRef, Term, Term
 use crate::analysis::{Class, Pred};
 use crate::error::Result;
 use crate::export::Sink;
-use crate::graph::{Edge, KnowledgeGraph, Literal, NodeKind};
+use crate::graph::{Edge, EntityNode, KnowledgeGraph, Literal, NodeKind};
 use crate::vocab::{att, std_terms::*};
 
 /// The `att:` class of an entity class.
@@ -242,7 +242,8 @@ pub fn triples<'g>(kg: &'g KnowledgeGraph) -> SortedTriples<'g> {
         let s = i.index() as u32;
         let mut add = |p: NamedNodeRef<'static>, o: Object<'g>| out.push([s, predicate(p), numbers.number(o)]);
         match &kg.graph[i].kind {
-            NodeKind::Entity { class, label, alt_labels, attributes, merge_reasons, .. } => {
+            NodeKind::Entity(entity) => {
+                let EntityNode { class, label, alt_labels, attributes, merge_reasons, .. } = &**entity;
                 add(rdf::TYPE, Object::Class(class_iri(*class)));
                 for reason in merge_reasons {
                     add(att::MERGE_REASON, Object::Text(reason));
