@@ -253,7 +253,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         || {
             let clock = Instant::now();
             let predicates: Vec<_> = triples.predicates().collect();
-            let report = shapes.validate_numbered(triples.terms().collect(), &predicates, triples.numbered());
+            let report = shapes.validate_numbered(triples.terms().collect(), &predicates, &triples);
             let validated = clock.elapsed();
             // Validation ends well before writing: the summary's counts are made meanwhile.
             (report, validated, (kg.class_counts(), kg.relation_count()))

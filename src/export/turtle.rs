@@ -164,6 +164,17 @@ macro_rules! packed {
 packed!(u64, Narrow);
 packed!(u128, Wide);
 
+/// Every triple as `[subject, predicate, object]` numbers into [`SortedTriples::terms`] and
+/// [`SortedTriples::predicates`], in order.
+impl crate::validate::NumberedTriples for SortedTriples<'_> {
+    fn len(&self) -> usize {
+        self.triples.len()
+    }
+    fn get(&self, i: usize) -> [u32; 3] {
+        self.triples.get(i)
+    }
+}
+
 /// Where a term of [`SortedTriples`] is: a graph node's IRI, or one of its own terms.
 #[derive(Debug, Clone, Copy)]
 enum TermAt<'g> {
@@ -197,18 +208,12 @@ impl<'g> SortedTriples<'g> {
         self.predicates.iter().map(NamedNode::as_ref)
     }
 
-    /// Every triple as `[subject, predicate, object]` numbers into [`SortedTriples::terms`] and
-    /// [`SortedTriples::predicates`], in order.
-    pub fn numbered(&self) -> impl Iterator<Item = [u32; 3]> + '_ {
-        (0..self.len()).map(|i| self.triples.get(i))
-    }
-
     /// Every triple, in order.
     pub fn iter(&self) -> impl Iterator<Item = TripleRef<'_>> + '_ {
         self.in_range(0..self.len())
     }
 
-    /// The triples in `range` of [`SortedTriples::numbered`], in order.
+    /// The triples in `range` (by position in the sorted order), in order.
     pub fn in_range(&self, range: Range<usize>) -> impl Iterator<Item = TripleRef<'_>> + '_ {
         range.map(|i| self.triple(self.triples.get(i)))
     }
