@@ -825,17 +825,23 @@ impl<'a> Merger<'a> {
         // Each entity collects its members' names, documents and recognition rules, in one pass
         // over the flat nodes in document order: the analyses are read in memory order (walking
         // each cluster's members instead jumps across all documents, a cache miss at each step).
+        // The entities are cut into a few ranges per thread, each range collected on its own
+        // thread by a pass that skips the nodes of other ranges.
         let mut collected: Vec<Collected<'a>> = std::iter::repeat_with(Collected::default).take(roots.len()).collect();
-        for (x, &(d, l)) in self.origin.iter().enumerate() {
-            let local = &self.docs[d].entities[l];
-            let c = &mut collected[entity_of[x]];
-            c.forms.extend(local.names.iter().map(String::as_str));
-            // Documents come in order: each is new when it is not the last one seen.
-            if c.documents.last() != Some(&d) {
-                c.documents.push(d);
+        let per_range = roots.len().div_ceil(4 * rayon::current_num_threads()).max(1);
+        collected.par_chunks_mut(per_range).enumerate().for_each(|(k, range)| {
+            let first = k * per_range;
+            for (x, &(d, l)) in self.origin.iter().enumerate() {
+                let Some(c) = entity_of[x].checked_sub(first).and_then(|e| range.get_mut(e)) else { continue };
+                let local = &self.docs[d].entities[l];
+                c.forms.extend(local.names.iter().map(String::as_str));
+                // Documents come in order: each is new when it is not the last one seen.
+                if c.documents.last() != Some(&d) {
+                    c.documents.push(d);
+                }
+                c.rules.insert(local.rule);
             }
-            c.rules.insert(local.rule);
-        }
+        });
         let merge_reasons: Vec<BTreeSet<String>> = roots.iter().map(|root| reasons.remove(root).unwrap_or_default()).collect();
         // Each entity is made from its own collection alone: on all threads.
         roots
@@ -878,13 +884,19 @@ impl<'a> Merger<'a> {
         flat.par_sort_unstable();
         flat.dedup();
         let same_statement = |a: &FactRow<'a>, b: &FactRow<'a>| (a.0, a.1, a.2) == (b.0, b.1, b.2);
-        // Counted first: grown by doubling, the list would be copied again and again, into
-        // fresh memory each time.
-        let mut facts: Vec<ResolvedFact> = Vec::with_capacity(flat.chunk_by(same_statement).count());
-        for group in flat.chunk_by(same_statement) {
-            let (subject, pred, object, _) = group[0];
-            facts.push(ResolvedFact { subject, pred, object: object.to_value(), evidence: group.iter().map(|g| g.3.clone()).collect() });
-        }
+        // Where each statement's run starts, then the statements made from their runs on all
+        // threads, straight into a vector of their number (grown by doubling, it would be copied
+        // again and again, into fresh memory each time).
+        let starts: Vec<usize> = (0..flat.len()).filter(|&i| i == 0 || !same_statement(&flat[i - 1], &flat[i])).chain([flat.len()]).collect();
+        let mut facts: Vec<ResolvedFact> = Vec::new();
+        starts
+            .par_windows(2)
+            .map(|w| {
+                let group = &flat[w[0]..w[1]];
+                let (subject, pred, object, _) = group[0];
+                ResolvedFact { subject, pred, object: object.to_value(), evidence: group.iter().map(|g| g.3.clone()).collect() }
+            })
+            .collect_into_vec(&mut facts);
         drop(flat);
         // `commands` implies `memberOf` (it is a sub-property): the weaker statement adds nothing.
         let commanded: FxHashSet<(usize, &Value)> = facts.iter().filter(|f| f.pred == Pred::Commands).map(|f| (f.subject, &f.object)).collect();
