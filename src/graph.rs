@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::analysis::{Class, Pred};
 use crate::dates::PartialDate;
 use crate::names;
-use crate::resolve::{Evidence, Resolved, Value};
+use crate::resolve::{Evidence, Resolved, ResolvedMention, Value};
 use crate::vocab;
 
 /// Immutable text shared by reference count, read as a `str` (it dereferences to one, and
@@ -212,7 +212,7 @@ impl KnowledgeGraph {
             .par_chunk_by_mut(|a, b| a.doc == b.doc)
             .for_each(|in_doc| in_doc.sort_by(|a, b| (a.start, a.end, &iris[a.entity]).cmp(&(b.start, b.end, &iris[b.entity]))));
         // A span's mentions are one node; spans that name several entities are consecutive.
-        let spans: Vec<&[&crate::resolve::ResolvedMention]> = sorted_mentions.chunk_by(|a, b| (a.doc, a.start, a.end) == (b.doc, b.start, b.end)).collect();
+        let spans: Vec<Span<'_>> = sorted_mentions.chunk_by(|a, b| (a.doc, a.start, a.end) == (b.doc, b.start, b.end)).collect();
         // The graph is allocated at its final size: grown by doubling, its node and edge vectors
         // would be copied over and over at corpus scale.
         let nodes = r.entities.len() + r.documents.len() + spans.len();
@@ -272,14 +272,14 @@ impl KnowledgeGraph {
         // added to the graph in order on one: made all at once, they would be a second copy of
         // the biggest part of the graph; made one by one as they are added, they kept a core
         // idle (at 100k articles, 1.8 s of the graph stage's 4.4 s).
-        let mention_node = |span: &&[&crate::resolve::ResolvedMention]| -> Node {
+        let mention_node = |span: &Span<'_>| -> Node {
             let m = span[0];
             let doc = &r.documents[m.doc];
             let sentence = doc.sentences.get(m.sentence).map(|s| s.2.clone()).unwrap_or_default();
             let kind = NodeKind::Mention { start: m.start, end: m.end, anchor: m.anchor.clone(), document: doc.name.clone(), sentence };
             Node { iri: mention_iri(&segments[m.doc], m.start, m.end), kind }
         };
-        let mut add_mentions = |batch: &[&[&crate::resolve::ResolvedMention]], nodes: Vec<Node>| {
+        let mut add_mentions = |batch: &[Span<'_>], nodes: Vec<Node>| {
             for (span, node) in batch.iter().zip(nodes) {
                 let doc = span[0].doc;
                 let n = kg.graph.add_node(node);
@@ -293,7 +293,7 @@ impl KnowledgeGraph {
                 }
             }
         };
-        let mut made: Option<(&[&[&crate::resolve::ResolvedMention]], Vec<Node>)> = None;
+        let mut made: Option<(&[Span<'_>], Vec<Node>)> = None;
         for batch in spans.chunks(mentions_per_batch.max(1)) {
             let ((), nodes) = rayon::join(
                 || {
@@ -410,6 +410,9 @@ impl KnowledgeGraph {
         out
     }
 }
+
+/// The mentions of one span of one document: one mention node, denoting each of their entities.
+type Span<'r> = &'r [&'r ResolvedMention];
 
 /// How many mention nodes are made side by side before they are added to the graph: enough to
 /// keep both cores busy, few enough (about 10 MB of nodes) to stay out of the peak memory.

@@ -428,7 +428,7 @@ impl<'a, T: NumberedTriples> DataGraph<'a, T> {
         let typed = data.property(rdf::TYPE);
         let classes: Vec<(NamedNodeRef<'a>, &FxHashSet<u32>)> = data.subclasses.iter().map(|(&class, closure)| (class, closure)).collect();
         let mut members: Vec<Vec<u32>> = vec![Vec::new(); classes.len()];
-        for (s, p, o) in data.read() {
+        for (s, p, o) in read(data.triples, &data.property_of) {
             if Some(p) == typed && matches!(data.terms[s as usize], TermRef::NamedNode(_) | TermRef::BlankNode(_)) {
                 for (k, (_, closure)) in classes.iter().enumerate() {
                     // Triples come by subject: a repeat is the one just added.
@@ -445,11 +445,6 @@ impl<'a, T: NumberedTriples> DataGraph<'a, T> {
 
     fn property(&self, p: NamedNodeRef<'_>) -> Option<u8> {
         self.properties.iter().position(|q| q.as_str() == p.as_str()).map(|i| i as u8)
-    }
-
-    /// Every triple whose predicate the shapes read, as (subject, property, object) numbers.
-    fn read(&self) -> impl Iterator<Item = (u32, u8, u32)> + '_ {
-        read(self.triples, &self.property_of)
     }
 
     /// The values of `focus` for property number `p` (from [`DataGraph::property`]).

@@ -88,8 +88,9 @@ pub struct SortedTriples<'g> {
     triples: PackedTriples,
 }
 
-/// Triples of numbers, each packed into one integer: a `u64` while the numbers fit (up to
-/// about 500 million terms), a `u128` beyond.
+/// Triples of numbers, each packed into one integer: a `u64` while the provisional numbers of
+/// [`triples`] fit (nodes and triples together below about 500 million, some million articles),
+/// a `u128` beyond.
 #[derive(Debug)]
 enum PackedTriples {
     Narrow(Vec<u64>, Packing),
@@ -322,10 +323,9 @@ const MAX_PREDICATES: usize = 64;
 fn triple_count(kg: &KnowledgeGraph) -> usize {
     let of_nodes: usize = kg
         .graph
-        .node_weights()
-        .collect::<Vec<_>>()
+        .raw_nodes()
         .par_iter()
-        .map(|n| match &n.kind {
+        .map(|n| match &n.weight.kind {
             NodeKind::Entity(e) => 2 + e.merge_reasons.len() + e.alt_labels.len() + e.attributes.len(),
             NodeKind::Document { date, .. } => 3 + usize::from(date.is_some()),
             NodeKind::Mention { .. } => 4,
