@@ -263,6 +263,9 @@ impl Shapes {
 /// [`Shapes::validate_numbered`] reads.
 pub trait NumberedTriples: Sync {
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// The `i`-th triple.
     fn get(&self, i: usize) -> [u32; 3];
 }
