@@ -822,11 +822,11 @@ impl<'a> Merger<'a> {
 
     /// Each entity's label, other names, documents, recognition rules and merge reasons.
     fn resolved_entities(&self, roots: &[usize], entity_of: &[usize], mut reasons: FxHashMap<usize, BTreeSet<String>>) -> Vec<ResolvedEntity> {
-        // Each entity collects its members' names, documents and recognition rules, in one pass
+        // Each entity collects its members' names, documents and recognition rules by a pass
         // over the flat nodes in document order: the analyses are read in memory order (walking
         // each cluster's members instead jumps across all documents, a cache miss at each step).
-        // The entities are cut into a few ranges per thread, each range collected on its own
-        // thread by a pass that skips the nodes of other ranges.
+        // The entities are cut into a few ranges per thread, and each range has a pass of its
+        // own, on its own thread, that skips the nodes of other ranges.
         let mut collected: Vec<Collected<'a>> = std::iter::repeat_with(Collected::default).take(roots.len()).collect();
         let per_range = roots.len().div_ceil(4 * rayon::current_num_threads()).max(1);
         collected.par_chunks_mut(per_range).enumerate().for_each(|(k, range)| {
