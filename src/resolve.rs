@@ -991,12 +991,14 @@ fn choose_label(forms: &BTreeSet<&str>) -> String {
 /// (called with the names in that order) and that share the skeletons of two distinct full
 /// words, sorted.
 ///
-/// A match needs every full word of the shorter name to agree with a distinct word of the
-/// longer one: a word of the same skeleton, or an initial it begins with. So the longer names a
-/// name can match are all in the posting list of any one of its full words (names with a word
-/// of that skeleton, and names with that initial), and each name reads only the shortest of its
-/// lists. Common words ("Mohammed", "Al") make long lists, but a name reads one only when all
-/// its words are that common: names sharing a common word are never compared pair by pair.
+/// A match needs every word of the shorter name to agree with a distinct word of the longer
+/// one: a full word with a word of the same skeleton or with an initial it begins with. So
+/// each name, as the shorter, picks one of its full words, and the longer names it can match
+/// either have that word's skeleton, and then share it and another of its skeletons, or have
+/// its initial and share two of its other skeletons. Names are posted by each pair of their
+/// skeletons, and by each initial with each such pair, so a name reads only the names that
+/// share two of its skeletons, never the long lists of everyone with a common word or an
+/// initial (at 100k articles those lists made this quadratic in the number of names).
 fn person_name_matches(names_of: &[&[String]]) -> Vec<(usize, usize)> {
     let full = |w: &&String| names::is_full_word(w);
     let skeletons: Vec<Vec<String>> = names_of
@@ -1008,56 +1010,59 @@ fn person_name_matches(names_of: &[&[String]]) -> Vec<(usize, usize)> {
             s
         })
         .collect();
-    let mut by_skeleton: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    let mut by_initial: FxHashMap<char, Vec<usize>> = FxHashMap::default();
+    // Each pair of a name's skeletons, in order.
+    fn pairs(skeletons: &[String]) -> impl Iterator<Item = (&str, &str)> + '_ {
+        skeletons.iter().enumerate().flat_map(move |(i, a)| skeletons[i + 1..].iter().map(move |b| (a.as_str(), b.as_str())))
+    }
+    let mut by_pair: FxHashMap<(&str, &str), Vec<usize>> = FxHashMap::default();
+    let mut by_initial_and_pair: FxHashMap<(char, &str, &str), Vec<usize>> = FxHashMap::default();
     for (r, words) in names_of.iter().enumerate() {
-        for s in &skeletons[r] {
-            by_skeleton.entry(s.as_str()).or_default().push(r);
+        for pair in pairs(&skeletons[r]) {
+            by_pair.entry(pair).or_default().push(r);
         }
         let mut initials: Vec<char> = words.iter().filter(|w| !full(w)).filter_map(|w| w.chars().next()).collect();
         initials.sort_unstable();
         initials.dedup();
         for c in initials {
-            by_initial.entry(c).or_default().push(r);
-        }
-    }
-    let shares_two_skeletons = |a: usize, b: usize| {
-        let (mut x, mut y, mut shared) = (skeletons[a].iter().peekable(), skeletons[b].iter().peekable(), 0);
-        while let (Some(p), Some(q)) = (x.peek(), y.peek()) {
-            match p.cmp(q) {
-                std::cmp::Ordering::Less => _ = x.next(),
-                std::cmp::Ordering::Greater => _ = y.next(),
-                std::cmp::Ordering::Equal => {
-                    shared += 1;
-                    if shared == 2 {
-                        return true;
-                    }
-                    x.next();
-                    y.next();
-                }
+            for (a, b) in pairs(&skeletons[r]) {
+                by_initial_and_pair.entry((c, a, b)).or_default().push(r);
             }
         }
-        false
-    };
+    }
     let empty: Vec<usize> = Vec::new();
     let mut matches: Vec<(usize, usize)> = names_of
         .par_iter()
         .enumerate()
         .flat_map_iter(|(r, words)| {
-            let lists = |w: &String| {
-                let same = by_skeleton.get(names::skeleton(w).as_str()).unwrap_or(&empty);
-                let initial = w.chars().next().and_then(|c| by_initial.get(&c)).unwrap_or(&empty);
-                (same, initial)
+            let own = &skeletons[r];
+            // The lists of the names that can match this one, as the shorter, through `word`.
+            let lists = |word: &String| -> Option<Vec<&Vec<usize>>> {
+                // The word's skeleton as `own` holds it: `own` is the skeletons of the full words.
+                let at = own.binary_search(&names::skeleton(word)).ok()?;
+                let skeleton = own[at].as_str();
+                let others: Vec<&str> = own.iter().map(String::as_str).filter(|s| *s != skeleton).collect();
+                let mut lists: Vec<&Vec<usize>> = others.iter().map(|&s| by_pair.get(&if s < skeleton { (s, skeleton) } else { (skeleton, s) }).unwrap_or(&empty)).collect();
+                if let Some(initial) = word.chars().next() {
+                    for (i, a) in others.iter().enumerate() {
+                        lists.extend(others[i + 1..].iter().map(|b| by_initial_and_pair.get(&(initial, *a, *b)).unwrap_or(&empty)));
+                    }
+                }
+                Some(lists)
             };
             // Two full words must agree, so a name with fewer distinct ones matches nothing.
-            let shortest = if skeletons[r].len() < 2 { None } else { words.iter().filter(full).map(lists).min_by_key(|(a, b)| a.len() + b.len()) };
-            let (same, initial) = shortest.unwrap_or((&empty, &empty));
-            same.iter()
-                .chain(initial)
-                .filter(move |&&c| c != r && names_of[c].len() >= words.len())
-                .map(move |&c| (r.min(c), r.max(c)))
-                .filter(|&(a, b)| shares_two_skeletons(a, b) && names::person_names_match(names_of[a], names_of[b]))
-                .collect::<Vec<_>>()
+            let shortest = if own.len() < 2 {
+                Vec::new()
+            } else {
+                words.iter().filter(full).filter_map(lists).min_by_key(|l| l.iter().map(|l| l.len()).sum::<usize>()).unwrap_or_default()
+            };
+            let mut candidates: Vec<usize> = shortest.into_iter().flatten().copied().filter(|&c| c != r && names_of[c].len() >= words.len()).collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            candidates
+                .into_iter()
+                .map(move |c| (r.min(c), r.max(c)))
+                // Every candidate shares two skeletons with the name: it came from a pair's list.
+                .filter(|&(a, b)| names::person_names_match(names_of[a], names_of[b]))
         })
         .collect();
     matches.sort_unstable();
