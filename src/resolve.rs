@@ -8,7 +8,7 @@
 //! through blocking keys (a name word's skeleton, a unit's key), never by comparing all pairs.
 //! Every merge records its reason, and every inferred fact the rule and premise behind it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Display;
 
 use rayon::prelude::*;
@@ -115,6 +115,22 @@ impl UnionFind {
             y = next;
         }
         r
+    }
+    /// The root of `x`, without shortening its path: what threads that share the sets read.
+    fn root(&self, x: usize) -> usize {
+        let mut r = x;
+        while self.parent[r] != r {
+            r = self.parent[r];
+        }
+        r
+    }
+    /// Point every node straight at its root, so that [`UnionFind::root`] is one step until
+    /// the next union. A parent's index is never above its child's (roots are the smallest
+    /// members), so one pass in index order finds each parent already pointing at its root.
+    fn flatten(&mut self) {
+        for x in 0..self.parent.len() {
+            self.parent[x] = self.parent[self.parent[x]];
+        }
     }
     /// Union keeping the smaller index as the root, so roots do not depend on merge order.
     fn union(&mut self, a: usize, b: usize) -> bool {
@@ -423,8 +439,8 @@ impl<'a> Merger<'a> {
 
     /// Root ids of the objects of `pred` from any member of `x`'s cluster, sorted and without
     /// duplicates.
-    fn objects(&mut self, x: usize, pred: Pred) -> Vec<usize> {
-        let root = self.uf.find(x);
+    fn objects(&self, x: usize, pred: Pred) -> Vec<usize> {
+        let root = self.uf.root(x);
         let found: Vec<usize> = self
             .cluster_facts(root)
             .filter(|f| f.pred == pred)
@@ -433,14 +449,14 @@ impl<'a> Merger<'a> {
                 _ => None,
             })
             .collect();
-        let mut roots: Vec<usize> = found.into_iter().map(|o| self.uf.find(o)).collect();
+        let mut roots: Vec<usize> = found.into_iter().map(|o| self.uf.root(o)).collect();
         roots.sort_unstable();
         roots.dedup();
         roots
     }
 
-    fn dates(&mut self, x: usize) -> Vec<PartialDate> {
-        let root = self.uf.find(x);
+    fn dates(&self, x: usize) -> Vec<PartialDate> {
+        let root = self.uf.root(x);
         self.cluster_facts(root)
             .filter_map(|f| match (f.pred, f.o) {
                 (Pred::Date, FlatObject::Date(d)) => Some(d),
@@ -473,8 +489,8 @@ impl<'a> Merger<'a> {
     }
 
     /// The countries a person serves, as roots: stated, or through their unit.
-    fn person_countries(&mut self, x: usize) -> Vec<usize> {
-        let root = self.uf.find(x);
+    fn person_countries(&self, x: usize) -> Vec<usize> {
+        let root = self.uf.root(x);
         let mut out = self.objects(root, Pred::Country);
         if out.is_empty() {
             let units: Vec<usize> = self.objects(root, Pred::Commands).into_iter().chain(self.objects(root, Pred::MemberOf)).collect();
@@ -493,25 +509,33 @@ impl<'a> Merger<'a> {
     /// only when all the variants it matches are of one nationality, so that it never bridges two
     /// people who share a name.
     fn merge_people(&mut self) {
-        let people = self.of_class(Class::Person);
-        // Ordered: the variants' order is the order of the unions, which decides the roots
-        // that reasons are recorded under.
-        let mut variants: BTreeMap<(&'a [String], Vec<usize>), Vec<usize>> = BTreeMap::new();
-        for &p in &people {
-            let Identity::Person { words } = self.identity(p) else { continue };
-            let countries = self.person_countries(p);
-            variants.entry((words.as_slice(), countries)).or_default().push(p);
-        }
-        for ((words, _), members) in &variants {
-            if members.len() > 1 {
-                let reason = format!("the same name {:?} and nationality", words.join(" "));
-                for &m in &members[1..] {
-                    self.union(members[0], m, &reason);
+        // Each person's words and countries, worked out on all threads (nothing merges until
+        // all are known), then sorted: a variant is a run of people with the same words and
+        // countries, its members in index order. The variants' order is the order of the
+        // unions, which decides the roots that reasons are recorded under.
+        self.uf.flatten();
+        let this = &*self;
+        let mut people: Vec<(&'a [String], Vec<usize>, usize)> = (0..this.origin.len())
+            .into_par_iter()
+            .filter_map(|p| match this.identity(p) {
+                Identity::Person { words } if this.class_of[p] == Class::Person => Some((words.as_slice(), this.person_countries(p), p)),
+                _ => None,
+            })
+            .collect();
+        people.par_sort_unstable();
+        let variants: Vec<&[(&'a [String], Vec<usize>, usize)]> = people.chunk_by(|a, b| (a.0, &a.1) == (b.0, &b.1)).collect();
+        for variant in &variants {
+            if let [(words, _, first), rest @ ..] = variant {
+                if !rest.is_empty() {
+                    let reason = format!("the same name {:?} and nationality", words.join(" "));
+                    for (_, _, m) in rest {
+                        self.union(*first, *m, &reason);
+                    }
                 }
             }
         }
         // Each variant's words, nationality and first member.
-        let reps: Vec<(&[String], &[usize], usize)> = variants.iter().map(|((w, c), m)| (*w, c.as_slice(), m[0])).collect();
+        let reps: Vec<(&[String], &[usize], usize)> = variants.iter().map(|v| (v[0].0, v[0].1.as_slice(), v[0].2)).collect();
         let matches = person_name_matches(&reps.iter().map(|r| r.0).collect::<Vec<_>>());
         type Rep<'r> = (&'r [String], &'r [usize], usize);
         let reason = |m: &Self, a: &Rep<'_>, b: &Rep<'_>| {
@@ -676,17 +700,26 @@ impl<'a> Merger<'a> {
     }
 
     fn merge_bases(&mut self) {
-        let bases = self.of_class(Class::Base);
-        // Ordered: the order of the unions decides the roots that reasons are recorded under.
-        let mut keyed: BTreeMap<(&'a str, Option<usize>), Vec<usize>> = BTreeMap::new();
-        for &b in &bases {
-            let Identity::Base { core, operator } = self.identity(b) else { continue };
-            let (d, _) = self.origin[b];
-            let op_root = operator.map(|p| self.uf.find(self.offsets[d] + p));
-            keyed.entry((core.as_str(), op_root)).or_default().push(b);
-        }
+        // Each installation's name core and operator, on all threads, then sorted: a block is
+        // a run, its members in index order. The order of the unions decides the roots that
+        // reasons are recorded under.
+        self.uf.flatten();
+        let this = &*self;
+        let mut keyed: Vec<(&'a str, Option<usize>, usize)> = (0..this.origin.len())
+            .into_par_iter()
+            .filter_map(|b| match this.identity(b) {
+                Identity::Base { core, operator } if this.class_of[b] == Class::Base => {
+                    let (d, _) = this.origin[b];
+                    Some((core.as_str(), operator.map(|p| this.uf.root(this.offsets[d] + p)), b))
+                }
+                _ => None,
+            })
+            .collect();
+        keyed.par_sort_unstable();
         let mut countries_of = CountriesOf::default();
-        for ((core, _), members) in keyed {
+        for block in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            let core = block[0].0;
+            let members: Vec<usize> = block.iter().map(|k| k.2).collect();
             for i in 1..members.len() {
                 let (a, b) = (members[0], members[i]);
                 let (ca, cb) = (countries_of.get(self, a), countries_of.get(self, b));
@@ -701,7 +734,7 @@ impl<'a> Merger<'a> {
     fn merge_agreements(&mut self) {
         let agreements = self.of_class(Class::Agreement);
         let mut named: FxHashMap<&'a str, usize> = FxHashMap::default();
-        let mut generic: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut generic: Vec<(usize, usize)> = Vec::new();
         for &a in &agreements {
             match self.identity(a) {
                 Identity::Agreement { named: Some(n), .. } => match named.get(n.as_str()) {
@@ -710,24 +743,28 @@ impl<'a> Merger<'a> {
                         named.insert(n.as_str(), a);
                     }
                 },
-                Identity::Agreement { kind, named: None, .. } => generic.entry(*kind).or_default().push(a),
+                Identity::Agreement { kind, named: None, .. } => generic.push((*kind, a)),
                 _ => {}
             }
         }
-        // Candidates share a kind and a signatory, or a kind and all their parties.
-        let mut blocks: BTreeMap<(usize, Vec<usize>), Vec<usize>> = BTreeMap::new();
-        for (&kind, members) in &generic {
-            for &a in members {
-                for sig in self.objects(a, Pred::Signatory) {
-                    blocks.entry((kind, vec![usize::MAX, sig])).or_default().push(a);
-                }
-                let parties = self.objects(a, Pred::Party);
-                if parties.len() >= 2 {
-                    blocks.entry((kind, parties)).or_default().push(a);
-                }
-            }
-        }
-        for ((kind, key), members) in blocks {
+        // Candidates share a kind and a signatory, or a kind and all their parties: each
+        // agreement's keys are worked out on all threads, then sorted, so that a block is a run
+        // of one key with its members in index order.
+        self.uf.flatten();
+        let this = &*self;
+        let mut keyed: Vec<(usize, Vec<usize>, usize)> = generic
+            .par_iter()
+            .flat_map_iter(|&(kind, a)| {
+                let by_signatory = this.objects(a, Pred::Signatory).into_iter().map(move |sig| (kind, vec![usize::MAX, sig], a));
+                let parties = this.objects(a, Pred::Party);
+                let by_parties = (parties.len() >= 2).then(|| (kind, parties, a));
+                by_signatory.chain(by_parties)
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        for block in keyed.chunk_by(|a, b| (a.0, &a.1) == (b.0, &b.1)) {
+            let (kind, key) = (block[0].0, &block[0].1);
+            let members: Vec<usize> = block.iter().map(|k| k.2).collect();
             let by_signatory = key.first() == Some(&usize::MAX);
             let kind_name = &self.lex.agreement_kinds[kind].name;
             let reason = if by_signatory {
@@ -769,16 +806,19 @@ impl<'a> Merger<'a> {
 
     /// Visits by the same visitor to the same country at compatible dates.
     fn merge_visits(&mut self) {
-        let visits = self.of_class(Class::Visit);
-        let mut blocks: BTreeMap<(Vec<usize>, Vec<usize>), Vec<usize>> = BTreeMap::new();
-        for &v in &visits {
-            let visitor = self.objects(v, Pred::Visitor);
-            let destination = self.objects(v, Pred::Destination);
-            if !visitor.is_empty() {
-                blocks.entry((visitor, destination)).or_default().push(v);
-            }
-        }
-        for members in blocks.into_values() {
+        // Each visit's visitors and destinations, on all threads, then sorted: a block is a
+        // run, its members in index order.
+        self.uf.flatten();
+        let this = &*self;
+        let mut keyed: Vec<(Vec<usize>, Vec<usize>, usize)> = (0..this.origin.len())
+            .into_par_iter()
+            .filter(|&v| this.class_of[v] == Class::Visit)
+            .map(|v| (this.objects(v, Pred::Visitor), this.objects(v, Pred::Destination), v))
+            .filter(|(visitor, _, _)| !visitor.is_empty())
+            .collect();
+        keyed.par_sort_unstable();
+        for block in keyed.chunk_by(|a, b| (&a.0, &a.1) == (&b.0, &b.1)) {
+            let members: Vec<usize> = block.iter().map(|k| k.2).collect();
             self.cluster_block(&members, false, "visits by the same visitor to the same country at compatible dates");
         }
     }
@@ -1086,6 +1126,23 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn flattening_points_every_node_at_its_root_and_keeps_the_sets() {
+        let mut uf = UnionFind::new(12);
+        // Roots that gain a smaller root one after another leave a chain 11 → 10 → 9 → 3 → 1.
+        for (a, b) in [(11, 10), (10, 9), (9, 3), (3, 1), (7, 8), (8, 2), (5, 6)] {
+            uf.union(a, b);
+        }
+        let roots: Vec<usize> = (0..12).map(|x| uf.root(x)).collect();
+        assert_eq!(roots, [0, 1, 2, 1, 4, 5, 5, 2, 2, 1, 1, 1]);
+        assert_ne!(uf.parent[11], 1, "the chain should be there before flattening");
+        uf.flatten();
+        assert_eq!(uf.parent, roots);
+        let mut members: Vec<usize> = uf.members(11).collect();
+        members.sort_unstable();
+        assert_eq!(members, [1, 3, 9, 10, 11]);
     }
 
     #[test]
