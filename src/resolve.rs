@@ -412,6 +412,26 @@ impl<'a> Merger<'a> {
         (0..self.origin.len()).filter(|&x| self.class_of[x] == class).collect()
     }
 
+    /// The blocking keys of the flat nodes of `class`, `(key, node)`, sorted: each block is a
+    /// run of one key, its members in index order, which is the order their unions are made in
+    /// (and that order decides the roots that reasons are recorded under). The keys are worked
+    /// out on all threads, reading the clusters as they are: nothing merges until all are known.
+    fn sorted_keys<K, I>(&mut self, class: Class, keys_of: impl Fn(&Self, usize) -> I + Sync) -> Vec<(K, usize)>
+    where
+        K: Ord + Send,
+        I: IntoIterator<Item = K>,
+    {
+        self.uf.flatten();
+        let this = &*self;
+        let mut keyed: Vec<(K, usize)> = (0..this.origin.len())
+            .into_par_iter()
+            .filter(|&x| this.class_of[x] == class)
+            .flat_map_iter(|x| keys_of(this, x).into_iter().map(move |k| (k, x)))
+            .collect();
+        keyed.par_sort_unstable();
+        keyed
+    }
+
     /// Merge the clusters of `a` and `b`, recording why under the merged cluster's root. The
     /// reason is written out only when two clusters do merge.
     fn union(&mut self, a: usize, b: usize, reason: impl Display) {
@@ -509,33 +529,24 @@ impl<'a> Merger<'a> {
     /// only when all the variants it matches are of one nationality, so that it never bridges two
     /// people who share a name.
     fn merge_people(&mut self) {
-        // Each person's words and countries, worked out on all threads (nothing merges until
-        // all are known), then sorted: a variant is a run of people with the same words and
-        // countries, its members in index order. The variants' order is the order of the
-        // unions, which decides the roots that reasons are recorded under.
-        self.uf.flatten();
-        let this = &*self;
-        let mut people: Vec<(&'a [String], Vec<usize>, usize)> = (0..this.origin.len())
-            .into_par_iter()
-            .filter_map(|p| match this.identity(p) {
-                Identity::Person { words } if this.class_of[p] == Class::Person => Some((words.as_slice(), this.person_countries(p), p)),
-                _ => None,
-            })
-            .collect();
-        people.par_sort_unstable();
-        let variants: Vec<&[(&'a [String], Vec<usize>, usize)]> = people.chunk_by(|a, b| (a.0, &a.1) == (b.0, &b.1)).collect();
+        // A variant: people with the same words and countries.
+        let people = self.sorted_keys(Class::Person, |m, p| match m.identity(p) {
+            Identity::Person { words } => Some((words.as_slice(), m.person_countries(p))),
+            _ => None,
+        });
+        let variants: Vec<&[_]> = people.chunk_by(|a, b| a.0 == b.0).collect();
         for variant in &variants {
-            if let [(words, _, first), rest @ ..] = variant {
+            if let [((words, _), first), rest @ ..] = variant {
                 if !rest.is_empty() {
                     let reason = format!("the same name {:?} and nationality", words.join(" "));
-                    for (_, _, m) in rest {
+                    for (_, m) in rest {
                         self.union(*first, *m, &reason);
                     }
                 }
             }
         }
         // Each variant's words, nationality and first member.
-        let reps: Vec<(&[String], &[usize], usize)> = variants.iter().map(|v| (v[0].0, v[0].1.as_slice(), v[0].2)).collect();
+        let reps: Vec<(&[String], &[usize], usize)> = variants.iter().map(|v| (v[0].0 .0, v[0].0 .1.as_slice(), v[0].1)).collect();
         let matches = person_name_matches(&reps.iter().map(|r| r.0).collect::<Vec<_>>());
         type Rep<'r> = (&'r [String], &'r [usize], usize);
         let reason = |m: &Self, a: &Rep<'_>, b: &Rep<'_>| {
@@ -700,26 +711,15 @@ impl<'a> Merger<'a> {
     }
 
     fn merge_bases(&mut self) {
-        // Each installation's name core and operator, on all threads, then sorted: a block is
-        // a run, its members in index order. The order of the unions decides the roots that
-        // reasons are recorded under.
-        self.uf.flatten();
-        let this = &*self;
-        let mut keyed: Vec<(&'a str, Option<usize>, usize)> = (0..this.origin.len())
-            .into_par_iter()
-            .filter_map(|b| match this.identity(b) {
-                Identity::Base { core, operator } if this.class_of[b] == Class::Base => {
-                    let (d, _) = this.origin[b];
-                    Some((core.as_str(), operator.map(|p| this.uf.root(this.offsets[d] + p)), b))
-                }
-                _ => None,
-            })
-            .collect();
-        keyed.par_sort_unstable();
+        // A block: installations with the same name core and operator.
+        let keyed = self.sorted_keys(Class::Base, |m, b| match m.identity(b) {
+            Identity::Base { core, operator } => Some((core.as_str(), operator.map(|p| m.uf.root(m.offsets[m.origin[b].0] + p)))),
+            _ => None,
+        });
         let mut countries_of = CountriesOf::default();
-        for block in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-            let core = block[0].0;
-            let members: Vec<usize> = block.iter().map(|k| k.2).collect();
+        for block in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let core = block[0].0 .0;
+            let members: Vec<usize> = block.iter().map(|k| k.1).collect();
             for i in 1..members.len() {
                 let (a, b) = (members[0], members[i]);
                 let (ca, cb) = (countries_of.get(self, a), countries_of.get(self, b));
@@ -734,37 +734,29 @@ impl<'a> Merger<'a> {
     fn merge_agreements(&mut self) {
         let agreements = self.of_class(Class::Agreement);
         let mut named: FxHashMap<&'a str, usize> = FxHashMap::default();
-        let mut generic: Vec<(usize, usize)> = Vec::new();
         for &a in &agreements {
-            match self.identity(a) {
-                Identity::Agreement { named: Some(n), .. } => match named.get(n.as_str()) {
+            if let Identity::Agreement { named: Some(n), .. } = self.identity(a) {
+                match named.get(n.as_str()) {
                     Some(&first) => self.union(first, a, format_args!("agreements with the same name {n:?}")),
                     None => {
                         named.insert(n.as_str(), a);
                     }
-                },
-                Identity::Agreement { kind, named: None, .. } => generic.push((*kind, a)),
-                _ => {}
+                }
             }
         }
-        // Candidates share a kind and a signatory, or a kind and all their parties: each
-        // agreement's keys are worked out on all threads, then sorted, so that a block is a run
-        // of one key with its members in index order.
-        self.uf.flatten();
-        let this = &*self;
-        let mut keyed: Vec<(usize, Vec<usize>, usize)> = generic
-            .par_iter()
-            .flat_map_iter(|&(kind, a)| {
-                let by_signatory = this.objects(a, Pred::Signatory).into_iter().map(move |sig| (kind, vec![usize::MAX, sig], a));
-                let parties = this.objects(a, Pred::Party);
-                let by_parties = (parties.len() >= 2).then(|| (kind, parties, a));
-                by_signatory.chain(by_parties)
-            })
-            .collect();
-        keyed.par_sort_unstable();
-        for block in keyed.chunk_by(|a, b| (a.0, &a.1) == (b.0, &b.1)) {
-            let (kind, key) = (block[0].0, &block[0].1);
-            let members: Vec<usize> = block.iter().map(|k| k.2).collect();
+        // Candidates share a kind and a signatory, or a kind and all their parties.
+        let keyed = self.sorted_keys(Class::Agreement, |m, a| {
+            let &Identity::Agreement { kind, named: None, .. } = m.identity(a) else { return Vec::new() };
+            let mut keys: Vec<(usize, Vec<usize>)> = m.objects(a, Pred::Signatory).into_iter().map(|sig| (kind, vec![usize::MAX, sig])).collect();
+            let parties = m.objects(a, Pred::Party);
+            if parties.len() >= 2 {
+                keys.push((kind, parties));
+            }
+            keys
+        });
+        for block in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let (kind, key) = (block[0].0 .0, &block[0].0 .1);
+            let members: Vec<usize> = block.iter().map(|k| k.1).collect();
             let by_signatory = key.first() == Some(&usize::MAX);
             let kind_name = &self.lex.agreement_kinds[kind].name;
             let reason = if by_signatory {
@@ -806,19 +798,12 @@ impl<'a> Merger<'a> {
 
     /// Visits by the same visitor to the same country at compatible dates.
     fn merge_visits(&mut self) {
-        // Each visit's visitors and destinations, on all threads, then sorted: a block is a
-        // run, its members in index order.
-        self.uf.flatten();
-        let this = &*self;
-        let mut keyed: Vec<(Vec<usize>, Vec<usize>, usize)> = (0..this.origin.len())
-            .into_par_iter()
-            .filter(|&v| this.class_of[v] == Class::Visit)
-            .map(|v| (this.objects(v, Pred::Visitor), this.objects(v, Pred::Destination), v))
-            .filter(|(visitor, _, _)| !visitor.is_empty())
-            .collect();
-        keyed.par_sort_unstable();
-        for block in keyed.chunk_by(|a, b| (&a.0, &a.1) == (&b.0, &b.1)) {
-            let members: Vec<usize> = block.iter().map(|k| k.2).collect();
+        let keyed = self.sorted_keys(Class::Visit, |m, v| {
+            let visitor = m.objects(v, Pred::Visitor);
+            (!visitor.is_empty()).then(|| (visitor, m.objects(v, Pred::Destination)))
+        });
+        for block in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let members: Vec<usize> = block.iter().map(|k| k.1).collect();
             self.cluster_block(&members, false, "visits by the same visitor to the same country at compatible dates");
         }
     }
