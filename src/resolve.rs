@@ -103,11 +103,9 @@ impl UnionFind {
     fn new(n: usize) -> Self {
         UnionFind { parent: (0..n).collect(), next: (0..n).collect() }
     }
+    /// [`UnionFind::root`], pointing every node on the way straight at the root.
     fn find(&mut self, x: usize) -> usize {
-        let mut r = x;
-        while self.parent[r] != r {
-            r = self.parent[r];
-        }
+        let r = self.root(x);
         let mut y = x;
         while self.parent[y] != r {
             let next = self.parent[y];
