@@ -63,6 +63,44 @@ pub fn in_parts<P: Sync>(
     pending.into_iter().try_for_each(|(part, bytes)| write_and_return(part, bytes))
 }
 
+/// The memory one part is serialised into ([`in_parts`]): a byte vector that takes writes of
+/// one byte without a call to `memcpy`.
+///
+/// oxigraph's serialisers write through `fmt`, and a literal's text a character at a time; a
+/// `Vec<u8>` copies each character with a call to `memcpy` for a copy of unknown length, a
+/// twentieth of a build's time (perf, 1k articles) since the sentences of the evidence are
+/// nearly half the bytes written.
+#[derive(Debug, Default)]
+pub struct PartBuffer(pub Vec<u8>);
+
+impl Write for PartBuffer {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.push(bytes);
+        Ok(bytes.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.push(bytes);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl PartBuffer {
+    #[inline]
+    fn push(&mut self, bytes: &[u8]) {
+        match bytes {
+            [byte] => self.0.push(*byte),
+            _ => self.0.extend_from_slice(bytes),
+        }
+    }
+}
+
 /// A serialiser's failed write, as the error the serialisers report; [`at_path`] names the file.
 pub fn rdf_error(e: std::io::Error) -> Error {
     Error::Rdf { message: e.to_string() }
@@ -184,6 +222,17 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn part_buffer_keeps_single_bytes_and_longer_writes_in_order() {
+        let mut buffer = PartBuffer::default();
+        write!(buffer, "\"{}\" ", "Brasília").unwrap();
+        for c in "a“b”".chars() {
+            write!(buffer, "{c}").unwrap();
+        }
+        buffer.write_all(b"").unwrap();
+        assert_eq!(String::from_utf8(buffer.0).unwrap(), "\"Brasília\" a“b”");
     }
 
     #[cfg(unix)]
