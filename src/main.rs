@@ -16,6 +16,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     without_huge_pages();
+    purge_freed_memory_sooner();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -45,6 +46,30 @@ fn without_huge_pages() {
         unsafe {
             libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
         }
+    }
+}
+
+/// mimalloc's option `purge_delay` (v3, `include/mimalloc.h` in
+/// <https://github.com/microsoft/mimalloc>): how long freed memory stays with the process
+/// before it is given back to the system, in milliseconds. The `libmimalloc-sys` crate names
+/// the options by their v2 numbers, so v3's is spelt out here.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// The purge delay a build runs with, unless `MIMALLOC_PURGE_DELAY` says otherwise.
+const PURGE_DELAY_MS: std::ffi::c_long = 100;
+
+/// Give freed memory back to the system after 100 ms instead of mimalloc's default second,
+/// unless `MIMALLOC_PURGE_DELAY` is set (mimalloc reads that variable itself).
+///
+/// A build frees each stage's data while the next stage fills memory of its own; held for a
+/// second, the freed memory added to the peak: on the benchmark machine (README, "Speed") peak
+/// RSS fell 623 → 523 MB at 10k articles and 132 → 117 MB at 1k with this, in the same time.
+/// At 100k the peak is what is in use, and it stayed 4.9 GB.
+fn purge_freed_memory_sooner() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: called first thing in `main`, before any other thread exists (mimalloc's
+        // option setters are not thread safe); the option only changes when memory is purged.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
     }
 }
 
@@ -140,5 +165,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprintln!("error: {} does not conform: {n} violation{}", graph.display(), if n == 1 { "" } else { "s" });
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purge_delay_option_is_mimalloc_v3s_and_takes_the_builds_value() {
+        if let Some(set) = std::env::var_os("MIMALLOC_PURGE_DELAY") {
+            // The variable wins: the option keeps it.
+            let set: std::ffi::c_long = set.to_str().and_then(|s| s.parse().ok()).expect("a number of milliseconds");
+            purge_freed_memory_sooner();
+            assert_eq!(unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) }, set);
+            return;
+        }
+        // v3's default purge delay is a second (v2's, under the same number, 10 ms; v3's
+        // neighbouring options default to 0): this fails if the number names another option.
+        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) }, 1000);
+        purge_freed_memory_sooner();
+        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) }, PURGE_DELAY_MS);
     }
 }
