@@ -40,6 +40,19 @@ impl Frame {
     }
 }
 
+/// What the relation rules read of the sentence at hand, worked out once for all of them.
+struct SentenceView<'s, 't> {
+    tokens: &'s Tokens<'t>,
+    /// The spans not nested in another, in order.
+    top: Vec<&'s Span>,
+    /// The dates the sentence gives, resolved against the document's dates so far.
+    dates: Vec<DateMention>,
+    /// The clause number of every token ([`DocRelater::clauses`]).
+    clauses: Vec<usize>,
+    /// The sentence's index in the document.
+    index: usize,
+}
+
 /// The relation rules' memory of one document.
 pub struct DocRelater<'l> {
     lex: &'l Lexicon,
@@ -71,16 +84,21 @@ impl<'l> DocRelater<'l> {
     pub fn sentence(&mut self, doc: &mut DocAnalysis, rec: &mut DocRecogniser, t: &Tokens, spans: &[Span], si: usize) {
         let sentence_start = t.toks.first().map_or(0, |x| x.start);
         let sentence_text = t.span_text(0, t.len());
-        let dates = self.grammar.find(sentence_text, sentence_start, &self.dates);
-        let top: Vec<&Span> = spans.iter().filter(|s| !s.nested).collect();
-        let clauses = self.clauses(t);
+        let view = SentenceView {
+            tokens: t,
+            top: spans.iter().filter(|s| !s.nested).collect(),
+            dates: self.grammar.find(sentence_text, sentence_start, &self.dates),
+            clauses: self.clauses(t),
+            index: si,
+        };
+        let (top, dates) = (&view.top, &view.dates);
 
-        self.roles_and_membership(doc, rec, t, &top, si);
-        self.named_speaker(doc, t, &top, si);
+        self.roles_and_membership(doc, rec, t, top, si);
+        self.named_speaker(doc, t, top, si);
         self.nationality(doc, rec, t, spans, si);
-        self.installations(doc, t, &top, si);
-        self.visits(doc, rec, t, &top, &dates, &clauses, si);
-        self.agreements(doc, t, &top, &dates, &clauses, si);
+        self.installations(doc, t, top, si);
+        self.visits(doc, rec, &view);
+        self.agreements(doc, &view);
 
         // The subject of the sentence, for pronouns in the next ones.
         if let Some(first) = top.iter().find(|s| s.class == Class::Person) {
@@ -88,7 +106,7 @@ impl<'l> DocRelater<'l> {
                 self.last_subject = Some(first.entity);
             }
         }
-        self.grammar.advance(&mut self.dates, &dates);
+        self.grammar.advance(&mut self.dates, dates);
     }
 
     /// Clause number of every token: a new clause starts at punctuation that separates clauses
@@ -398,7 +416,9 @@ impl<'l> DocRelater<'l> {
         self.frames.iter().position(|f| f.visitor == person)
     }
 
-    fn visits(&mut self, doc: &mut DocAnalysis, rec: &mut DocRecogniser, t: &Tokens, top: &[&Span], dates: &[DateMention], clauses: &[usize], si: usize) {
+    fn visits(&mut self, doc: &mut DocAnalysis, rec: &mut DocRecogniser, view: &SentenceView<'_, '_>) {
+        let SentenceView { tokens: t, top, dates, clauses, index: si } = view;
+        let (top, si) = (&top[..], *si);
         let cue = &self.lex.cue;
         let in_sentence = &t.cues;
 
@@ -647,7 +667,9 @@ impl<'l> DocRelater<'l> {
 
     // ---- agreements --------------------------------------------------------------------------
 
-    fn agreements(&mut self, doc: &mut DocAnalysis, t: &Tokens, top: &[&Span], dates: &[DateMention], clauses: &[usize], si: usize) {
+    fn agreements(&mut self, doc: &mut DocAnalysis, view: &SentenceView<'_, '_>) {
+        let SentenceView { tokens: t, top, dates, clauses, index: si } = view;
+        let (top, si) = (&top[..], *si);
         for a in top.iter().filter(|s| s.class == Class::Agreement) {
             let agreement = a.entity;
             let sign_at = self.lex.cue.sign_verbs.find(&t.cues, 0, t.len());
