@@ -63,7 +63,7 @@ const PURGE_DELAY_MS: std::ffi::c_long = 100;
 ///
 /// A build frees each stage's data while the next stage fills memory of its own; held for a
 /// second, the freed memory added to the peak: on the benchmark machine (README, "Speed") peak
-/// RSS fell 623 → 523 MB at 10k articles and 132 → 117 MB at 1k with this, in the same time.
+/// RSS fell 625 → 523 MB at 10k articles and 135 → 118 MB at 1k with this, in the same time.
 /// At 100k the peak is what is in use, and it stayed 4.9 GB.
 fn purge_freed_memory_sooner() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
