@@ -28,6 +28,18 @@ pub fn serializer(format: oxigraph::io::RdfFormat) -> oxigraph::io::RdfSerialize
     serializer
 }
 
+/// One part serialised on its own in `format` by `emit`, `@prefix` lines included, appended to
+/// `buffer` (a buffer [`in_parts`] hands back for reuse) through a [`PartBuffer`].
+pub fn serialize_into(
+    format: oxigraph::io::RdfFormat,
+    buffer: Vec<u8>,
+    emit: impl FnOnce(&mut oxigraph::io::WriterQuadSerializer<PartBuffer>) -> std::io::Result<()>,
+) -> Result<Vec<u8>> {
+    let mut writer = serializer(format).for_writer(PartBuffer(buffer));
+    emit(&mut writer).map_err(rdf_error)?;
+    writer.finish().map(|part| part.0).map_err(rdf_error)
+}
+
 /// Serialise `parts` on all threads and hand each one's bytes to `write`, in order.
 ///
 /// Parts are serialised a window at a time (a few per thread) while the window before is being

@@ -186,13 +186,10 @@ pub fn write_trig_and_turtle(
     let mut parts: Vec<Part<'_>> = triples.subject_parts(TRIPLES_PER_PART).into_iter().map(Part::Default).collect();
     parts.extend(named.documents.chunks(DOCUMENTS_PER_PART).map(Part::Documents));
     let serialize = |part: &Part<'_>, buffer: Vec<u8>| -> Result<Vec<u8>> {
-        let mut writer = crate::export::serializer(RdfFormat::TriG).for_writer(crate::export::PartBuffer(buffer));
-        match part {
+        crate::export::serialize_into(RdfFormat::TriG, buffer, |writer| match part {
             Part::Default(range) => triples.in_range(range.clone()).try_for_each(|t| writer.serialize_quad(t.in_graph(GraphNameRef::DefaultGraph))),
             Part::Documents(documents) => documents.iter().try_for_each(|doc| named.emit(kg, doc, &mut |q| writer.serialize_quad(q))),
-        }
-        .map_err(crate::export::rdf_error)?;
-        writer.finish().map(|b| b.0).map_err(crate::export::rdf_error)
+        })
     };
     let (mut trig_started, mut turtle_started) = (false, false);
     crate::export::in_parts(&parts, serialize, |part, bytes| {

@@ -539,11 +539,7 @@ pub fn write_in_parts(triples: &SortedTriples<'_>, format: RdfFormat, sink: &mut
 /// The triples in `range` serialised on their own in `format`, `@prefix` lines included,
 /// appended to `buffer`.
 pub fn serialize_part(triples: &SortedTriples<'_>, range: Range<usize>, format: RdfFormat, buffer: Vec<u8>) -> Result<Vec<u8>> {
-    let mut writer = crate::export::serializer(format).for_writer(crate::export::PartBuffer(buffer));
-    for t in triples.in_range(range) {
-        writer.serialize_triple(t).map_err(crate::export::rdf_error)?;
-    }
-    writer.finish().map(|b| b.0).map_err(crate::export::rdf_error)
+    crate::export::serialize_into(format, buffer, |writer| triples.in_range(range).try_for_each(|t| writer.serialize_triple(t)))
 }
 
 #[cfg(test)]
