@@ -40,7 +40,8 @@ impl Frame {
     }
 }
 
-/// What the relation rules read of the sentence at hand, worked out once for all of them.
+/// The sentence at hand as the rules that read its dates and clauses (visits, agreements) take
+/// it, worked out once per sentence; the other rules take the tokens and top spans alone.
 struct SentenceView<'s, 't> {
     tokens: &'s Tokens<'t>,
     /// The spans not nested in another, in order.
