@@ -42,7 +42,8 @@ pub enum Command {
         /// Worker threads for extraction (default: one per core). The output is the same for any number.
         #[arg(short = 'j', long, value_name = "N")]
         threads: Option<usize>,
-        /// Print nothing on success.
+        /// Print nothing on success: no summary, and no progress line (which is shown on stderr
+        /// only when it is a terminal).
         #[arg(short, long)]
         quiet: bool,
         /// Print how long each stage took (on stderr).

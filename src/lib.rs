@@ -6,6 +6,7 @@
 //! (`shared/spec/vocabulary.md`); [`lexicon`] the general vocabulary the rules match.
 //! [`query`] runs SPARQL over built graphs; [`validate`] checks a graph against the SHACL
 //! shapes of `ontology/shapes.ttl`, and `build` refuses to write a graph that fails them.
+//! [`progress`] shows on a terminal which stage a long run is in.
 
 pub mod analysis;
 pub mod dates;
@@ -16,6 +17,7 @@ pub mod graph;
 pub mod lexicon;
 pub mod names;
 pub mod pipeline;
+pub mod progress;
 pub mod query;
 pub mod read;
 pub mod recognise;
@@ -27,3 +29,4 @@ pub mod vocab;
 
 pub use error::{Error, Result};
 pub use pipeline::{build, BuildOptions, BuildReport, Extractor};
+pub use progress::Progress;

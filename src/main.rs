@@ -93,7 +93,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().context("cannot start worker threads")?;
             }
             let options = attache::BuildOptions::new(paths, out)
-                .with_progress(!quiet)
+                .with_progress(if quiet { attache::Progress::hidden() } else { attache::Progress::on_stderr() })
                 .with_max_file_size(max_file_size)
                 .with_formats(formats.into_iter().map(Into::into));
             let report = attache::build(&options)?;
@@ -122,7 +122,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Explain { name, paths, max_file_size } => {
             let extractor = attache::Extractor::builtin()?;
-            let (kg, _, _) = extractor.graph(&paths, max_file_size)?;
+            let progress = attache::Progress::on_stderr();
+            let graph = extractor.graph_with_progress(&paths, max_file_size, &progress);
+            progress.finish();
+            let (kg, _, _) = graph?;
             let found = attache::explain::find(&kg, &name);
             if found.is_empty() {
                 anyhow::bail!("no entity called {name:?} in the graph of {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));

@@ -17,6 +17,7 @@ use crate::error::Result;
 use crate::export::{self, dot, trig, turtle};
 use crate::graph::KnowledgeGraph;
 use crate::lexicon::Lexicon;
+use crate::progress::Progress;
 use crate::read::{self, Document};
 use crate::recognise::{DocRecogniser, Tokens};
 use crate::relate::DocRelater;
@@ -62,15 +63,16 @@ pub struct BuildOptions {
     pub max_file_size: u64,
     /// Which files to write; each once, in [`OutputFormat`] order.
     pub formats: Vec<OutputFormat>,
-    /// Show a progress bar on stderr while documents are extracted (only when stderr is a terminal).
-    pub progress: bool,
+    /// Where the run's progress shows (by default nowhere).
+    pub progress: Progress,
 }
 
 impl BuildOptions {
     pub fn new(inputs: Vec<PathBuf>, out_dir: PathBuf) -> Self {
-        BuildOptions { inputs, out_dir, max_file_size: read::DEFAULT_MAX_FILE_SIZE, formats: OutputFormat::DEFAULT.to_vec(), progress: false }
+        BuildOptions { inputs, out_dir, max_file_size: read::DEFAULT_MAX_FILE_SIZE, formats: OutputFormat::DEFAULT.to_vec(), progress: Progress::hidden() }
     }
-    pub fn with_progress(mut self, progress: bool) -> Self {
+    /// Show the run's progress on `progress` ([`Progress::on_stderr`] for a terminal).
+    pub fn with_progress(mut self, progress: Progress) -> Self {
         self.progress = progress;
         self
     }
@@ -166,44 +168,34 @@ impl Extractor {
 
     /// Read, check and extract every document under `inputs`; the graph of them all.
     pub fn graph(&self, inputs: &[PathBuf], max_file_size: u64) -> Result<(KnowledgeGraph, usize, u64)> {
-        self.graph_with_progress(inputs, max_file_size, false)
+        self.graph_with_progress(inputs, max_file_size, &Progress::hidden())
     }
 
-    /// [`Extractor::graph`], with a progress bar on stderr when `progress` is asked for and
-    /// stderr is a terminal (indicatif hides it otherwise).
-    pub fn graph_with_progress(&self, inputs: &[PathBuf], max_file_size: u64, progress: bool) -> Result<(KnowledgeGraph, usize, u64)> {
+    /// [`Extractor::graph`], showing each stage on `progress` (documents extracted, then
+    /// resolution and the graph). The line is left for the caller to finish.
+    pub fn graph_with_progress(&self, inputs: &[PathBuf], max_file_size: u64, progress: &Progress) -> Result<(KnowledgeGraph, usize, u64)> {
         self.graph_timed(inputs, max_file_size, progress, &mut Vec::new())
     }
 
     /// [`Extractor::graph_with_progress`], adding how long each stage took to `stages`.
-    pub fn graph_timed(&self, inputs: &[PathBuf], max_file_size: u64, progress: bool, stages: &mut Vec<(&'static str, Duration)>) -> Result<(KnowledgeGraph, usize, u64)> {
+    pub fn graph_timed(&self, inputs: &[PathBuf], max_file_size: u64, progress: &Progress, stages: &mut Vec<(&'static str, Duration)>) -> Result<(KnowledgeGraph, usize, u64)> {
         let mut clock = Instant::now();
         let mut lap = |stages: &mut Vec<(&'static str, Duration)>, name: &'static str| {
             stages.push((name, clock.elapsed()));
             clock = Instant::now();
         };
         let paths = read::find_documents(inputs)?;
-        let bar = if progress {
-            let bar = indicatif::ProgressBar::new(paths.len() as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} documents, {per_sec}, {eta} left") {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            bar.set_prefix("extracting");
-            bar
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
+        progress.documents(paths.len());
         let results: Vec<Result<(DocAnalysis, u64)>> = paths
             .par_iter()
             .map(|p| {
                 let doc = read::read_document(p, max_file_size)?;
                 let size = doc.text.len() as u64;
                 let analysis = self.extract(&doc);
-                bar.inc(1);
+                progress.document_done();
                 Ok((analysis, size))
             })
             .collect();
-        bar.finish_and_clear();
         let mut analyses = Vec::with_capacity(results.len());
         let mut bytes = 0;
         for r in results {
@@ -212,12 +204,14 @@ impl Extractor {
             analyses.push(a);
         }
         lap(stages, "read and extract");
+        progress.stage(format!("resolving entities across {} documents", analyses.len()));
         let resolved = resolve::resolve(&analyses, &self.lexicon);
         let documents = analyses.len();
         // The resolved graph owns all it needs; the analyses are freed on another thread while
         // the graph is built.
         drop_aside(analyses);
         lap(stages, "resolve");
+        progress.stage("building the graph");
         let kg = KnowledgeGraph::from_resolved(&resolved);
         drop_aside(resolved);
         lap(stages, "graph");
@@ -236,10 +230,18 @@ fn drop_aside<T: Send + 'static>(value: T) {
 /// and `graph.dot`) into the output folder. Nothing is written when any input is rejected or
 /// the graph does not conform to the shapes.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let report = build_showing(options, &options.progress);
+    // Taken off the terminal before the summary or an error is printed.
+    options.progress.finish();
+    report
+}
+
+fn build_showing(options: &BuildOptions, progress: &Progress) -> Result<BuildReport> {
     let started = Instant::now();
     let extractor = Extractor::builtin()?;
     let mut stages = vec![("load lexicons", started.elapsed())];
-    let (kg, documents, bytes) = extractor.graph_timed(&options.inputs, options.max_file_size, options.progress, &mut stages)?;
+    let (kg, documents, bytes) = extractor.graph_timed(&options.inputs, options.max_file_size, progress, &mut stages)?;
+    progress.stage("sorting triples");
     let clock = Instant::now();
     // The DOT text needs no sorted triples: it is made while they are sorted, which is mostly
     // one thread's work.
@@ -249,6 +251,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // its staged files to be deleted, and nothing is renamed into place.
     let shapes = crate::validate::Shapes::builtin()?;
     let files: Vec<PathBuf> = options.formats.iter().map(|f| options.out_dir.join(f.file_name())).collect();
+    progress.writing(options.formats.iter().map(|f| f.file_name()).collect::<Vec<_>>().join(", "));
     let ((report, validated, (entities, relations)), (staged, written)) = rayon::join(
         || {
             let clock = Instant::now();
@@ -260,7 +263,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         },
         || {
             let clock = Instant::now();
-            (stage_outputs(&kg, &triples, dot.as_deref(), &options.formats, &files), clock.elapsed())
+            (stage_outputs(&kg, &triples, dot.as_deref(), &options.formats, &files, progress), clock.elapsed())
         },
     );
     stages.push(("validate (alongside write)", validated));
@@ -271,6 +274,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         });
     }
     let staged = staged?;
+    progress.stage("syncing the files to disk");
     let triple_count = triples.len();
     drop(triples);
     // The graph is freed while the files are synced and renamed: at 100k articles freeing its
@@ -299,7 +303,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 /// caller renames them into place. Turtle and TriG, when both are asked for, are written
 /// together, the default graph serialised once for both; `dot` is the DOT text, made beforehand
 /// when DOT is asked for.
-fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples<'_>, dot: Option<&str>, formats: &[OutputFormat], files: &[PathBuf]) -> Result<export::Staged> {
+fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples<'_>, dot: Option<&str>, formats: &[OutputFormat], files: &[PathBuf], progress: &Progress) -> Result<export::Staged> {
     let path_of = |format: OutputFormat| &files[formats.iter().position(|&f| f == format).expect("asked-for format")];
     let together = formats.contains(&OutputFormat::Ttl) && formats.contains(&OutputFormat::Trig);
     let jobs: Vec<OutputFormat> = formats.iter().copied().filter(|&f| !(together && f == OutputFormat::Ttl)).collect();
@@ -307,11 +311,11 @@ fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples<'_>, dot: 
         .par_iter()
         .map(|&format| {
             let path = path_of(format);
-            let mut staged = export::Staged::default();
+            let mut staged = export::Staged::with_progress(progress);
             match format {
                 OutputFormat::Trig if together => {
                     let ttl = path_of(OutputFormat::Ttl);
-                    let mut trig_staged = export::Staged::default();
+                    let mut trig_staged = export::Staged::with_progress(progress);
                     staged.stage(ttl, |ttl_out| {
                         trig_staged.stage(path, |trig_out| trig::write_trig_and_turtle(kg, triples, &mut export::file_sink(path, trig_out), Some(&mut export::file_sink(ttl, ttl_out))))
                     })?;
@@ -336,4 +340,26 @@ fn stage_outputs(kg: &KnowledgeGraph, triples: &turtle::SortedTriples<'_>, dot: 
         all.extend(s?);
     }
     Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::recording::RecordingTerminal;
+
+    #[test]
+    fn a_build_names_every_stage_on_its_progress_line_in_order_and_clears_it() {
+        let seeds = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let out = tempfile::tempdir().unwrap();
+        let terminal = RecordingTerminal::default();
+        let options = BuildOptions::new(vec![seeds], out.path().to_owned()).with_progress(Progress::drawn_to(terminal.target()));
+        build(&options).unwrap();
+        let text = terminal.text();
+        let mut from = 0;
+        for stage in ["extracting [", "2/2 documents", "resolving entities across 2 documents", "building the graph", "sorting triples", "writing graph.ttl, graph.trig, graph.dot: ", "syncing the files to disk"] {
+            let at = text[from..].find(stage).unwrap_or_else(|| panic!("{stage:?} not drawn after the stage before it:\n{text}"));
+            from += at;
+        }
+        assert!(options.progress.is_finished(), "the line is left on the terminal");
+    }
 }

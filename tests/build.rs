@@ -99,6 +99,35 @@ fn progress_bar_stays_off_when_stderr_is_not_a_terminal() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("2 documents"));
 }
 
+/// On a terminal the build shows its progress, stage by stage, and takes the line away before
+/// the summary. `script` (util-linux) runs the build with a pseudo-terminal for its stdout and
+/// stderr and copies what the build drew to its own stdout.
+#[cfg(target_os = "linux")]
+#[test]
+fn progress_line_shows_the_stages_when_stderr_is_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let quoted = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', r"'\''"));
+    let build = format!("{} build {} --out {}", quoted(Path::new(env!("CARGO_BIN_EXE_attache"))), quoted(&seeds()), quoted(&out));
+    let output = std::process::Command::new("script")
+        .args(["--quiet", "--return", "--command", &build, "/dev/null"])
+        .output()
+        .expect("script (util-linux, .ci/run installs it) runs");
+    let drawn = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "build under a terminal failed: {drawn}{}", String::from_utf8_lossy(&output.stderr));
+    // A line drawn faster than a terminal can show may be skipped (indicatif draws at most 20
+    // a second, after a first burst): the first stages are always drawn, later ones not on a
+    // fast machine.
+    let extracting = drawn.find("extracting [").unwrap_or_else(|| panic!("no document count drawn: {drawn}"));
+    let counted = drawn.find("2/2 documents").unwrap_or_else(|| panic!("the documents were not counted: {drawn}"));
+    let resolving = drawn.find("resolving entities across 2 documents").unwrap_or_else(|| panic!("resolution not shown: {drawn}"));
+    let summary = drawn.find("read 2 documents").unwrap_or_else(|| panic!("no summary: {drawn}"));
+    assert!(extracting < counted && counted < resolving && resolving < summary, "drawn out of order: {drawn}");
+    // The line is cleared (carriage return, erase line) before the summary is printed.
+    assert!(drawn[..summary].ends_with("\r\u{1b}[2K"), "the progress line is left on the terminal: {:?}", &drawn[summary.saturating_sub(120)..summary]);
+    assert!(out.join("graph.ttl").is_file() && out.join("graph.trig").is_file() && out.join("graph.dot").is_file());
+}
+
 #[test]
 fn help_and_build_help_succeed_and_build_help_mentions_every_flag() {
     for args in [&["--help"][..], &["build", "--help"][..], &["help", "build"][..], &["build", "-h"][..]] {

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::progress::Progress;
 
 /// An oxigraph serialiser for `format` that writes the vocabulary's prefixes
 /// ([`crate::vocab::PREFIXES`]: `att:`, `person:` …).
@@ -163,9 +164,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 #[derive(Default)]
 pub struct Staged {
     files: Vec<(tempfile::NamedTempFile, PathBuf)>,
+    /// Counts the bytes staged, for the progress line.
+    progress: Progress,
 }
 
 impl Staged {
+    /// Files staged with their bytes counted on `progress` as they are written.
+    pub fn with_progress(progress: &Progress) -> Self {
+        Staged { files: Vec::new(), progress: progress.clone() }
+    }
+
     /// Write one file's content, produced by `write`, to a temporary file beside `path`. The file
     /// gets the permissions of the file it will replace, or `rw-r--r--` when new.
     pub fn stage(&mut self, path: &Path, write: impl FnOnce(&mut (dyn Write + Send)) -> Result<()>) -> Result<()> {
@@ -174,7 +182,7 @@ impl Staged {
         std::fs::create_dir_all(dir).map_err(err)?;
         let tmp = tempfile::Builder::new().prefix(".attache-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
         let mut out = disk::DiskWriter::new(tmp.as_file(), tmp.path()).map_err(err)?;
-        write(&mut out)?;
+        write(&mut self.progress.counting(&mut out))?;
         out.finish().map_err(err)?;
         let permissions = match std::fs::metadata(path) {
             Ok(old) => old.permissions(),
