@@ -121,7 +121,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { name, paths, max_file_size } => {
-            let extractor = attache::Extractor::builtin()?;
+            let extractor = attache::Extractor::builtin()?.with_mention_sentences();
             let progress = attache::Progress::on_stderr();
             let graph = extractor.graph_with_progress(&paths, max_file_size, &progress);
             progress.finish();

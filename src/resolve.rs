@@ -835,10 +835,16 @@ impl<'a> Merger<'a> {
     fn resolved_documents(&self) -> Vec<DocumentInfo> {
         self.docs
             .par_iter()
-            .map(|d| DocumentInfo {
-                name: SharedText::from(d.name.as_str()),
-                date: d.date,
-                sentences: d.sentences.iter().map(|s| (s.start, s.end, SharedText::from(s.text.as_str()))).collect(),
+            .map(|d| {
+                // Sentences that no output quotes have no text (see `Extractor::extract`): they
+                // share one empty text rather than allocating one each.
+                let unquoted = SharedText::default();
+                let shared = |text: &str| if text.is_empty() { unquoted.clone() } else { SharedText::from(text) };
+                DocumentInfo {
+                    name: SharedText::from(d.name.as_str()),
+                    date: d.date,
+                    sentences: d.sentences.iter().map(|s| (s.start, s.end, shared(&s.text))).collect(),
+                }
             })
             .collect()
     }
