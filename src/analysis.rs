@@ -166,6 +166,8 @@ pub struct LocalEntity {
 pub struct SentenceText {
     pub start: usize,
     pub end: usize,
+    /// Empty unless some fact quotes the sentence (or the extractor was asked for mentions'
+    /// sentences too: [`crate::Extractor::with_mention_sentences`]).
     pub text: String,
 }
 

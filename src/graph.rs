@@ -135,8 +135,10 @@ pub enum NodeKind {
         start: usize,
         end: usize,
         anchor: String,
-        /// The document's file name and the sentence the mention stands in, for explanations;
-        /// shared with the document's other mentions and evidence.
+        /// The document's file name and the sentence the mention stands in, for explanations
+        /// (the sentence is empty when it states no fact, unless the extractor kept mentions'
+        /// sentences, as `attache explain` has it do); shared with the document's other
+        /// mentions and evidence.
         document: SharedText,
         sentence: SharedText,
     },

@@ -257,13 +257,14 @@ fn drop_aside<T: Send + 'static>(value: T) {
 /// and `graph.dot`) into the output folder. Nothing is written when any input is rejected or
 /// the graph does not conform to the shapes.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    let report = build_showing(options, &options.progress);
+    let report = build_showing_progress(options);
     // Taken off the terminal before the summary or an error is printed.
     options.progress.finish();
     report
 }
 
-fn build_showing(options: &BuildOptions, progress: &Progress) -> Result<BuildReport> {
+fn build_showing_progress(options: &BuildOptions) -> Result<BuildReport> {
+    let progress = &options.progress;
     let started = Instant::now();
     let extractor = Extractor::builtin()?;
     let mut stages = vec![("load lexicons", started.elapsed())];
