@@ -119,6 +119,29 @@ def measured(cmd, timeout, repeat, warmup=0):
     return statistics.median(walls), walls, (max(known) if known else None), out, err, status
 
 
+def measured_alongside(cmd, other, timeout, repeat, warmup=0):
+    """measured(cmd, …), with `other` run once right before each measured run of cmd: (median wall
+    seconds, every wall, largest peak RSS, stdout, stderr, status, every wall of `other`). A
+    virtual machine's speed drifts by tens of percent within an hour, so a ratio of two programs
+    is fair only between runs made side by side."""
+    for _ in range(max(0, warmup)):
+        wall, rss, out, err, status = timed(cmd, timeout)
+        if status != 0:
+            return wall, [wall], rss, out, err, status, []
+    walls, rsss, others = [], [], []
+    for _ in range(max(1, repeat)):
+        other_wall, _, _, _, other_status = timed(other, timeout)
+        if other_status == 0:
+            others.append(other_wall)
+        wall, rss, out, err, status = timed(cmd, timeout)
+        walls.append(wall)
+        rsss.append(rss)
+        if status != 0:
+            return wall, walls, rss, out, err, status, others
+    known = [r for r in rsss if r is not None]
+    return statistics.median(walls), walls, (max(known) if known else None), out, err, status, others
+
+
 # Run in a child process, so that the memory is new to it: seconds to write one byte in every
 # page of an anonymous mapping, the first time, then again in a new mapping once the first is
 # freed (the kernel usually hands the same pages back).
@@ -261,15 +284,22 @@ def main():
         else:
             out = os.path.join(args.work, f"peer-out-n{n}")
             cmd = [sys.executable, PEER, path, "--out", out]
-            print(f"peer {n}: {' '.join(cmd)}", file=sys.stderr)
-            wall, walls, rss, stdout, stderr, status = measured(cmd, args.timeout, args.repeat, args.warmup)
-            peer = {"n": n, "wall": wall, "walls": walls, "rss": rss, "status": status, "bytes": corpus_bytes(path)}
+            # attache again on the same articles, right before each peer run: the ratio compares
+            # runs made side by side, not the peer's against attache's of several minutes earlier.
+            alongside = [binary, "build", path, "--out", os.path.join(args.work, f"out-n{n}-alongside-peer")]
+            if args.threads:
+                alongside += ["-j", str(args.threads)]
+            print(f"peer {n}: {' '.join(cmd)}, each measured run after one of {' '.join(alongside)}", file=sys.stderr)
+            wall, walls, rss, stdout, stderr, status, attache_walls = measured_alongside(cmd, alongside, args.timeout, args.repeat, args.warmup)
+            peer = {"n": n, "wall": wall, "walls": walls, "rss": rss, "status": status, "bytes": corpus_bytes(path),
+                    "attache_walls": attache_walls}
             m = PEER_SUMMARY.search(stdout)
             if m:
                 peer.update(entities=int(m.group(3)), mentions=int(m.group(4)), triples=int(m.group(5)))
             if status != 0:
                 peer["why"] = f"status {status}: {stderr.strip().splitlines()[-1] if stderr.strip() else ''}"
-            print(f"  {fmt_s(wall)} s (runs: {', '.join(fmt_s(w) for w in walls)}), peak RSS {rss // 1024 if rss else '?'} MB", file=sys.stderr)
+            print(f"  {fmt_s(wall)} s (runs: {', '.join(fmt_s(w) for w in walls)}), peak RSS {rss // 1024 if rss else '?'} MB; "
+                  f"attache alongside: {', '.join(fmt_s(w) for w in attache_walls)} s", file=sys.stderr)
 
     md = report(rows, peer, machine(fresh), args)
     print(md)
@@ -332,16 +362,22 @@ def report(rows, peer, m, args):
         if peer["status"] == "unavailable":
             lines.append(peer["why"])
         else:
-            base = next((r for r in rows if r["n"] == peer["n"] and r["status"] == 0), None)
-            lines += ["| articles | wall s | MB/s | articles/s | entities | mentions | triples | triples/s | peak RSS MB | peer time / attache time |",
+            alongside = peer.get("attache_walls") or []
+            base_wall = statistics.median(alongside) if alongside else None
+            lines += ["| articles | wall s | MB/s | articles/s | entities | mentions | triples | triples/s | peak RSS MB | peer time / attache time (side by side) |",
                       "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
             mb = peer["bytes"] / 1e6
-            ratio = f"{peer['wall'] / base['wall']:.2f}" if base and peer["status"] == 0 else "n/a"
+            ratio = f"{peer['wall'] / base_wall:.2f}" if base_wall and peer["status"] == 0 else "n/a"
             lines.append(f"| {peer['n']} | {fmt_s(peer['wall'])} | {mb / peer['wall']:.3f} | {peer['n'] / peer['wall']:.1f} | "
                          f"{peer.get('entities', '?')} | {peer.get('mentions', '?')} | {peer.get('triples', '?')} | "
                          f"{peer.get('triples', 0) / peer['wall']:.0f} | {peer['rss'] // 1024 if peer['rss'] else '?'} | {ratio} |")
             if len(peer.get("walls", [])) > 1:
                 lines += ["", "Every run, in seconds: " + ", ".join(fmt_s(w) for w in peer["walls"]) + "."]
+            if alongside:
+                lines += ["", f"attache was timed again on the same {peer['n']} articles right before each measured peer run "
+                          f"({', '.join(fmt_s(w) for w in alongside)} s, median {fmt_s(base_wall)} s): the ratio is the peer's "
+                          "median over that median, so that both programs meet the machine in the same state (its speed drifts "
+                          "by tens of percent within an hour)."]
             if peer["status"] != 0:
                 lines.append(f"\nThe peer did not finish: {peer.get('why', '')}")
             lines += ["", "The peer finds mentions with general EntityRuler patterns and makes one entity per "
