@@ -99,47 +99,30 @@ def timed(cmd, timeout):
     return wall, rss, out, err, status
 
 
-def measured(cmd, timeout, repeat, warmup=0):
+def measured(cmd, timeout, repeat, warmup=0, before=None):
     """Run cmd `warmup` times unmeasured (so that the corpus and the program are in the page cache
     for every measured run alike), then `repeat` times (stopping at a failure): (median wall
-    seconds, every wall, largest peak RSS, stdout, stderr, status) — the median, because a shared
-    machine is noisy."""
-    for _ in range(max(0, warmup)):
-        wall, rss, out, err, status = timed(cmd, timeout)
-        if status != 0:
-            return wall, [wall], rss, out, err, status
-    walls, rsss = [], []
-    for _ in range(max(1, repeat)):
-        wall, rss, out, err, status = timed(cmd, timeout)
-        walls.append(wall)
-        rsss.append(rss)
-        if status != 0:
-            return wall, walls, rss, out, err, status
-    known = [r for r in rsss if r is not None]
-    return statistics.median(walls), walls, (max(known) if known else None), out, err, status
-
-
-def measured_alongside(cmd, other, timeout, repeat, warmup=0):
-    """measured(cmd, …), with `other` run once right before each measured run of cmd: (median wall
-    seconds, every wall, largest peak RSS, stdout, stderr, status, every wall of `other`). A
-    virtual machine's speed drifts by tens of percent within an hour, so a ratio of two programs
-    is fair only between runs made side by side."""
+    seconds, every wall, largest peak RSS, stdout, stderr, status, every wall of `before`) — the
+    median, because a shared machine is noisy. `before`, when given, runs once right before each
+    measured run: a virtual machine's speed drifts by tens of percent within an hour, so a ratio of
+    two programs is fair only between runs made side by side."""
     for _ in range(max(0, warmup)):
         wall, rss, out, err, status = timed(cmd, timeout)
         if status != 0:
             return wall, [wall], rss, out, err, status, []
-    walls, rsss, others = [], [], []
+    walls, rsss, befores = [], [], []
     for _ in range(max(1, repeat)):
-        other_wall, _, _, _, other_status = timed(other, timeout)
-        if other_status == 0:
-            others.append(other_wall)
+        if before:
+            before_wall, _, _, _, before_status = timed(before, timeout)
+            if before_status == 0:
+                befores.append(before_wall)
         wall, rss, out, err, status = timed(cmd, timeout)
         walls.append(wall)
         rsss.append(rss)
         if status != 0:
-            return wall, walls, rss, out, err, status, others
+            return wall, walls, rss, out, err, status, befores
     known = [r for r in rsss if r is not None]
-    return statistics.median(walls), walls, (max(known) if known else None), out, err, status, others
+    return statistics.median(walls), walls, (max(known) if known else None), out, err, status, befores
 
 
 # Run in a child process, so that the memory is new to it: seconds to write one byte in every
@@ -260,7 +243,7 @@ def main():
         if args.threads:
             cmd += ["-j", str(args.threads)]
         print(f"{n}: {' '.join(cmd)}", file=sys.stderr)
-        wall, walls, rss, stdout, stderr, status = measured(cmd, args.timeout, args.repeat, args.warmup)
+        wall, walls, rss, stdout, stderr, status, _ = measured(cmd, args.timeout, args.repeat, args.warmup)
         row = {"n": n, "wall": wall, "walls": walls, "rss": rss, "status": status, "bytes": corpus_bytes(path)}
         m = SUMMARY.search(stdout)
         if m:
@@ -290,7 +273,7 @@ def main():
             if args.threads:
                 alongside += ["-j", str(args.threads)]
             print(f"peer {n}: {' '.join(cmd)}, each measured run after one of {' '.join(alongside)}", file=sys.stderr)
-            wall, walls, rss, stdout, stderr, status, attache_walls = measured_alongside(cmd, alongside, args.timeout, args.repeat, args.warmup)
+            wall, walls, rss, stdout, stderr, status, attache_walls = measured(cmd, args.timeout, args.repeat, args.warmup, before=alongside)
             peer = {"n": n, "wall": wall, "walls": walls, "rss": rss, "status": status, "bytes": corpus_bytes(path),
                     "attache_walls": attache_walls}
             m = PEER_SUMMARY.search(stdout)
