@@ -248,16 +248,17 @@ impl DateGrammar {
             month_year: re(&format!(r"\b{m}\s*,?\s+(?P<y>\d{{4}})\b")),
             day_month: re(&format!(r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{m}\b")),
             month_day: re(&format!(r"\b{m}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b")),
-            in_month: re(&format!(r"\b(?:in|In|early|late|mid|mid-|since|Since|last|this|next)\s+{m}\b")),
+            in_month: re(&format!(r"\b(?P<pre>in|In|early|late|mid|mid-|since|Since|last|Last|this|This|next|Next)\s+{m}\b")),
             year: re(r"\b(?P<y>(?:19|20)\d{2})\b"),
             weekday: re(&format!(r"\b(?P<wd>{weekdays})\b")),
             relative: re(&format!(r"(?i)\b(?P<rel>{})\b", RELATIVE.join("|"))),
             years_offset: re(r"(?i)\b(?P<n>a|one|two|three|four|five|\d+)\s+years?\s+(?P<dir>after|later|before|earlier)\b"),
             header: re(r"(?i)^\s*(?:date|dated|published|posted|updated)?\s*:?\s*(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
             // "NEW DELHI, 10 April 2024 (ANI) –", "ANKARA, Oct 17, 2024 (Reuters) -",
+            // "ACCRA, Ghana, Nov. 29, 2024 (GNA) —" (the city's country between),
             // "Published Thursday, 23 May 2024".
             dateline: re(&format!(
-                r"^\s*(?:[\p{{Lu}}][\p{{Lu}}\p{{M}} .'’-]+,|(?i:published|posted|updated|dated)\s*:?(?:\s+(?:{weekdays}),?)?)\s*(?P<date>(?:\d{{1,2}}\s+(?:{months})\s*,?\s+\d{{4}})|(?:(?:{months})\s+\d{{1,2}}\s*,?\s+\d{{4}}))"
+                r"^\s*(?:[\p{{Lu}}][\p{{Lu}}\p{{M}} .'’-]+,(?:\s*\p{{Lu}}[\p{{L}}\p{{M}} .'’-]*,)?|(?i:published|posted|updated|dated)\s*:?(?:\s+(?:{weekdays}),?)?)\s*(?P<date>(?:\d{{1,2}}\s+(?:{months})\s*,?\s+\d{{4}})|(?:(?:{months})\s+\d{{1,2}}\s*,?\s+\d{{4}}))"
             )),
             triggers: Triggers::new(lexicon),
             months: lexicon.months.clone(),
@@ -372,7 +373,16 @@ impl DateGrammar {
         }
         for c in scan(&self.in_month, has_month) {
             let m = c.name("month").unwrap();
-            let value = match (implied_year, self.month_number(m.as_str())) {
+            let month = self.month_number(m.as_str());
+            // "last October" is the one before the document's date, whatever year the text
+            // spoke of last; "next March" the one after it.
+            let year = match (c.name("pre").map(|p| p.as_str().to_ascii_lowercase()).as_deref(), month, context.document) {
+                (Some("last"), Some(mo), doc) => doc.map(|d| if mo < d.month() { d.year() } else { d.year() - 1 }),
+                (Some("next"), Some(mo), doc) => doc.map(|d| if mo > d.month() { d.year() } else { d.year() + 1 }),
+                (Some("this"), _, doc) => doc.map(|d| d.year()),
+                _ => implied_year,
+            };
+            let value = match (year, month) {
                 (Some(y), Some(mo)) => Some(PartialDate::month(y, mo)),
                 _ => None,
             };
@@ -539,6 +549,18 @@ mod tests {
     }
 
     #[test]
+    fn last_and_next_month_count_from_the_document_date() {
+        let g = grammar();
+        // The text spoke of 2019 last: "last October" is still the one before the document.
+        let c = DateContext { last_year: Some(2019), ..ctx("2025-03-13") };
+        assert_eq!(values(&g, "He visited the capital last October", &c), ["2024-10"]);
+        assert_eq!(values(&g, "talks resume next May", &c), ["2025-05"]);
+        assert_eq!(values(&g, "last March", &c), ["2024-03"], "the month of the document itself was a year ago");
+        assert_eq!(values(&g, "in October", &c), ["2019-10"], "a plain month still takes the year spoken of");
+        assert!(values(&g, "last October", &DateContext::default()).is_empty(), "no document date, no guess");
+    }
+
+    #[test]
     fn deadlines_are_blocked() {
         let g = grammar();
         let found = g.find("a roadmap for air cooperation to 2030", 0, &DateContext::default());
@@ -563,6 +585,9 @@ mod tests {
         assert_eq!(g.document_date("CAIRO – The commander"), None);
         assert_eq!(g.document_date("Headline here\n\nANKARA, Oct 17, 2024 (Reuters) - Text"), NaiveDate::from_ymd_opt(2024, 10, 17));
         assert_eq!(g.document_date("CANBERRA, Nov 9 2023 (AAP) - Text"), NaiveDate::from_ymd_opt(2023, 11, 9));
+        assert_eq!(g.document_date("ACCRA, Ghana, Nov. 29, 2024 (GNA) — Text"), NaiveDate::from_ymd_opt(2024, 11, 29));
+        assert_eq!(g.document_date("SÃO PAULO, Brazil, 3 March 2025 (Reuters) - Text"), NaiveDate::from_ymd_opt(2025, 3, 3));
+        assert_eq!(g.document_date("LOMÉ, Togo — On 3 March 2025 the chief"), None, "a date in the text is not the dateline's");
         assert_eq!(g.document_date("Headline\nPublished Thursday, 23 May 2024\n\nABUJA — Text"), NaiveDate::from_ymd_opt(2024, 5, 23));
         assert_eq!(g.document_date("Israel’s Air Force Commander"), None);
     }

@@ -148,6 +148,8 @@ pub struct NonEntities {
     pub region_prefixes: Vec<String>,
     #[serde(default)]
     pub company_words: Vec<String>,
+    #[serde(default)]
+    pub vessel_words: Vec<String>,
 }
 
 /// Cue words of the relation rules (see `lexicon/cues.toml` for what each list means).
@@ -156,6 +158,7 @@ pub struct NonEntities {
 pub struct Cues {
     pub visit_nouns: Vec<String>,
     pub travel_verbs: Vec<String>,
+    pub unmade_trip_cues: Vec<String>,
     pub start_verbs: Vec<String>,
     pub end_verbs: Vec<String>,
     pub hosting_verbs: Vec<String>,
@@ -171,6 +174,9 @@ pub struct Cues {
     pub visit_back_references: Vec<String>,
     pub speech_verbs: Vec<String>,
     pub membership_prepositions: Vec<String>,
+    pub settlement_words: Vec<String>,
+    pub leading_verbs: Vec<String>,
+    pub party_nouns: Vec<String>,
 }
 
 /// Hash sets and maps keyed by words, for the lookups done once or more per token, hashed with
@@ -239,7 +245,12 @@ impl CueSet {
 
     /// Whether a phrase ends right before word `end` (one of at most four words).
     pub fn ends_at(&self, cues: &SentenceCues, end: usize) -> bool {
-        (end.saturating_sub(4)..end).any(|i| self.at(cues, i) == Some(end))
+        self.start_ending_at(cues, end).is_some()
+    }
+
+    /// Where the longest phrase (of at most four words) that ends right before word `end` starts.
+    pub fn start_ending_at(&self, cues: &SentenceCues, end: usize) -> Option<usize> {
+        (end.saturating_sub(4)..end).find(|&i| self.at(cues, i) == Some(end))
     }
 
     /// Whether a phrase occurs anywhere in the sentence.
@@ -249,7 +260,7 @@ impl CueSet {
 }
 
 /// How many cue lists [`CueSets`] has: the columns of [`SentenceCues`].
-const CUE_LISTS: usize = 15;
+const CUE_LISTS: usize = 16;
 
 /// For each word of a sentence and each cue list, the length in words of the longest phrase of
 /// the list that starts there (0 for none).
@@ -276,6 +287,7 @@ pub struct CueSets {
     pub visitor_groups: CueSet,
     pub visit_back_references: CueSet,
     pub speech_verbs: CueSet,
+    pub unmade_trip_cues: CueSet,
     /// Every phrase of every list, by its first word (lower case): with the list's slot and the
     /// phrase's words. One lookup per word of a sentence finds the phrases of all the lists.
     by_first: WordMap<Vec<(usize, Vec<String>)>>,
@@ -302,6 +314,7 @@ impl CueSets {
             &c.visitor_groups,
             &c.visit_back_references,
             &c.speech_verbs,
+            &c.unmade_trip_cues,
         ];
         let mut by_first: WordMap<Vec<(usize, Vec<String>)>> = WordMap::default();
         for (slot, phrases) in lists.iter().enumerate() {
@@ -330,6 +343,7 @@ impl CueSets {
             visitor_groups: set(12),
             visit_back_references: set(13),
             speech_verbs: set(14),
+            unmade_trip_cues: set(15),
             by_first,
         }
     }
@@ -439,6 +453,8 @@ pub struct Lexicon {
     /// The words for a company, ASCII lower-cased: a name after one is a company's.
     company_words: WordSet,
     company_filter: WordFilter,
+    /// The words for a ship, ASCII lower-cased: a name after one is a ship's.
+    vessel_words: WordSet,
     /// [`Lexicon::honorifics`] as a set, for the test at every word.
     honorific_set: WordSet,
     /// The words that a dot after them leaves inside a sentence: each abbreviation and every
@@ -564,6 +580,7 @@ impl Lexicon {
         let name_blockers: WordSet =
             non_entities.outlet_words.iter().chain(&non_entities.region_words).chain(&non_entities.event_words).cloned().collect();
         let company_words: WordSet = non_entities.company_words.iter().map(|w| w.to_ascii_lowercase()).collect();
+        let vessel_words: WordSet = non_entities.vessel_words.iter().map(|w| w.to_ascii_lowercase()).collect();
         let core = |phrase: &str| crate::names::core_words(phrase).join(" ");
         let unit_head_cores: Vec<String> = units.head.iter().map(|h| core(&h.phrase)).collect();
         let mut unit_head_by_core: WordMap<usize> = WordMap::default();
@@ -602,6 +619,7 @@ impl Lexicon {
             name_blockers,
             company_filter: WordFilter::new(&company_words),
             company_words,
+            vessel_words,
             abbreviation_words,
             patterns,
             pattern_terms,
@@ -697,6 +715,16 @@ impl Lexicon {
     /// Whether `word` is a word for a company, ignoring ASCII letter case.
     pub fn is_company_word(&self, word: &str) -> bool {
         self.company_filter.may_hold(word) && in_set_ascii_folded(&self.company_words, word)
+    }
+
+    /// Whether `word` is a word for a town ("city", "port"), ignoring ASCII letter case.
+    pub fn is_settlement_word(&self, word: &str) -> bool {
+        self.cues.settlement_words.iter().any(|w| w.eq_ignore_ascii_case(word))
+    }
+
+    /// Whether `word` is a word for a ship, ignoring ASCII letter case.
+    pub fn is_vessel_word(&self, word: &str) -> bool {
+        in_set_ascii_folded(&self.vessel_words, word)
     }
 
     /// The core of the unit head that `phrase` spells (its phrase or a variant), or the core of

@@ -115,8 +115,20 @@ fn same_skeleton(a: &str, b: &str) -> bool {
 fn skeleton_in<'b>(word: &str, stack: &'b mut [u8; 64], heap: &'b mut Vec<u8>) -> &'b str {
     // Sounds that outlets write with two letters or one, replaced in this order: a replacement
     // can make a pair that a later one reads ("ckh" → "ch" → "h").
-    const PAIRS: [([u8; 2], u8); 7] =
-        [(*b"kh", b'h'), (*b"ch", b'h'), (*b"gh", b'g'), (*b"ph", b'f'), (*b"th", b't'), (*b"sh", b's'), (*b"ou", b'u')];
+    // "zh" and "j" are written for one Cyrillic letter ("Zhasur" / "Jasur"); "x" for the sound
+    // others write "kh" (Uzbek "Baxtiyor" / "Bakhtiyor") and for "ks" ("Maxim" / "Maksim"), so
+    // "ks" is read as "x", and "x" is dropped like "h" (at the start it is "h": "Xurshid").
+    const PAIRS: [([u8; 2], u8); 9] = [
+        (*b"zh", b'j'),
+        (*b"kh", b'h'),
+        (*b"ks", b'x'),
+        (*b"ch", b'h'),
+        (*b"gh", b'g'),
+        (*b"ph", b'f'),
+        (*b"th", b't'),
+        (*b"sh", b's'),
+        (*b"ou", b'u'),
+    ];
     // Every pattern is ASCII, so the replacements work on bytes and keep the text valid UTF-8;
     // a short word is rewritten in place on the stack.
     let bytes: &mut [u8] = if word.len() <= stack.len() {
@@ -152,8 +164,9 @@ fn skeleton_in<'b>(word: &str, stack: &'b mut [u8; 64], heap: &'b mut Vec<u8>) -
         }
         len = write;
     }
-    for b in &mut bytes[..len] {
+    for (i, b) in bytes[..len].iter_mut().enumerate() {
         *b = match *b {
+            b'x' if i == 0 => b'h',
             b'q' | b'c' => b'k',
             b'p' => b'b',
             b'j' => b'g',
@@ -161,7 +174,7 @@ fn skeleton_in<'b>(word: &str, stack: &'b mut [u8; 64], heap: &'b mut Vec<u8>) -
             other => other,
         };
     }
-    // Drop the vowels (and w, h) after the first letter, write the first one's as "_", and
+    // Drop the vowels (and w, h, x) after the first letter, write the first one's as "_", and
     // drop a letter repeated; in place again, a character at a time: a kept character is
     // written over bytes already read, as wide as it was or narrower ("_" for a vowel).
     let (mut read, mut write) = (0, 0);
@@ -178,7 +191,7 @@ fn skeleton_in<'b>(word: &str, stack: &'b mut [u8; 64], heap: &'b mut Vec<u8>) -
         let first = read == 0;
         read += width;
         if width == 1 {
-            if matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w' | b'h') && !first {
+            if matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w' | b'h' | b'x') && !first {
                 continue;
             }
             let c = if matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') { b'_' } else { b };
@@ -322,6 +335,10 @@ mod tests {
         assert!(m("Hisham Ezzat Mansour", "Hesham Ezzat Mansour"));
         assert!(m("Mohammed bin Abdulaziz Al-Otaibi", "Muhammad Abdul Aziz al-Otaibi"));
         assert!(m("Hendra P. Wibowo", "Hendra Prasetyo Wibowo"));
+        // Cyrillic letters that outlets write two ways.
+        assert!(m("Xurshid Olimjonov", "Khurshid Olimjanov"), "x for kh");
+        assert!(m("Maxim Sokolov", "Maksim Sokolov"), "x for ks");
+        assert!(m("Zhanibek Omarov", "Janibek Omarov"), "zh for j");
     }
 
     #[test]
@@ -331,6 +348,7 @@ mod tests {
         assert!(!m("Bar", "Tomer Bar"));
         assert!(!m("John Smith", "Jane Smith"));
         assert!(!m("J. Smith", "John Smith"), "an initial and one word are not two words in full");
+        assert!(!m("Max Weber", "Mark Weber"), "an x read as kh or ks is still another name");
     }
 
     #[test]

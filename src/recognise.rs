@@ -249,6 +249,14 @@ struct OrgParse {
     tail: Option<(usize, usize)>,
 }
 
+/// What follows a unit's head and names it ([`DocRecogniser::nation_or_unit_after_of`]).
+enum AfterOf {
+    /// The nation's lexicon index and token range.
+    Nation((usize, usize, usize)),
+    /// The unit it belongs to.
+    Unit(OrgParse),
+}
+
 /// A modifier of an organisation's name as [`DocRecogniser::parse_modified_org`] reads it, by
 /// token position.
 #[derive(Debug, Clone, Copy)]
@@ -299,6 +307,10 @@ impl<'l> DocRecogniser<'l> {
         let mut spans: Vec<Span> = Vec::new();
         let mut i = 0;
         while i < t.len() {
+            if let Some(end) = self.ship_name(t, i) {
+                i = end;
+                continue;
+            }
             let before = spans.len();
             let next = self
                 .rank_or_role_person(doc, t, si, i, &mut spans)
@@ -321,6 +333,19 @@ impl<'l> DocRecogniser<'l> {
         }
         spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
         spans
+    }
+
+    /// The end of a ship's name at `i`, after a word for a ship: "the minehunter EML Admiral X"
+    /// names no admiral, "the training ship Y" no town.
+    fn ship_name(&self, t: &Tokens, i: usize) -> Option<usize> {
+        if i == 0 || !t.is_lower(i - 1) || !t.is_cap(i) || !self.lex.is_vessel_word(t.word(i - 1)) {
+            return None;
+        }
+        let mut end = i;
+        while end < t.len() && t.is_cap(end) && !self.lex.is_function_word(t.word(end)) {
+            end = t.word_end(end);
+        }
+        (end > i).then_some(end)
     }
 
     pub fn mention(&self, doc: &mut DocAnalysis, t: &Tokens, si: usize, start: usize, end: usize, entity: LocalId) {
@@ -399,6 +424,15 @@ impl<'l> DocRecogniser<'l> {
         let found = doc.entities.iter().enumerate().find_map(|(id, e)| match &e.identity {
             Identity::Person { words: known } if *known == words || names::person_names_match(known, &words) => Some(id),
             _ => None,
+        });
+        // "Gen. Z" after "Lt. Gen. X Y Z": a surname after a rank is the one
+        // person of the document with that surname, when there is just one.
+        let found = found.or_else(|| {
+            let mut by_surname = doc.entities.iter().enumerate().filter(|(_, e)| matches!(&e.identity, Identity::Person { words: known } if names::surname_words_match(&words, known)));
+            match (by_surname.next(), by_surname.next()) {
+                (Some((id, _)), None) => Some(id),
+                _ => None,
+            }
         });
         let id = match found {
             Some(id) => {
@@ -721,13 +755,19 @@ impl<'l> DocRecogniser<'l> {
                     }
                     _ => return None,
                 };
+                // "Ministry of Defence of Uzbekistan", "General Staff of the Armed Forces of X": a
+                // unit named by its nation, or by the unit it belongs to, after its head.
+                let after_of = match class {
+                    Class::Unit if countries.is_empty() && !after_possessive => self.nation_or_unit_after_of(t, end),
+                    _ => None,
+                };
                 // A bare lower-case head is a generic reference ("the air force bases"), and a
                 // bare capitalised one a back-reference; a base needs a name before its head.
                 let ok = match class {
                     Class::Base => named && (core.iter().any(|w| !w.is_empty()) || !countries.is_empty()),
                     // A bare capitalised head ("the Navy") refers back to a unit already named;
                     // see `bare_head_reference`.
-                    _ => named || after_possessive,
+                    _ => named || after_possessive || after_of.is_some(),
                 };
                 if !ok {
                     return None;
@@ -748,6 +788,19 @@ impl<'l> DocRecogniser<'l> {
                     inner_entity: None,
                     tail: None,
                 };
+                match after_of {
+                    Some(AfterOf::Nation(country)) => {
+                        parse.end = country.2;
+                        parse.countries.push(country);
+                        return Some(parse);
+                    }
+                    Some(AfterOf::Unit(parent)) => {
+                        parse.end = parent.end;
+                        parse.inner = Some(Box::new(parent));
+                        return Some(parse);
+                    }
+                    None => {}
+                }
                 // A unit's name is a base's operator only when it is a plain unit name (nation,
                 // honorific, head): "Hellenic Air Force Academy", not "Güvercinlik Army Air Base".
                 let plain_unit = core.iter().all(|w| w.is_empty());
@@ -936,6 +989,22 @@ impl<'l> DocRecogniser<'l> {
         }
     }
 
+    /// What names a unit after its head at `k`: "of (the) NATION", or "of the UNIT" where the
+    /// unit is itself named by its nation ("of the Armed Forces of X"), its parent.
+    fn nation_or_unit_after_of(&self, t: &Tokens, k: usize) -> Option<AfterOf> {
+        if t.word(k) != "of" {
+            return None;
+        }
+        let the = t.word(k + 1).eq_ignore_ascii_case("the");
+        let at = if the { k + 2 } else { k + 1 };
+        if let Some((end, Term::Country(c))) = t.term(at, |x| matches!(x, Term::Country(_))) {
+            // "of Uzbekistan's …" goes on to another name.
+            return t.possessive(end).is_none().then_some(AfterOf::Nation((c, at, end)));
+        }
+        let unit = self.parse_modified_org(t, at, false).filter(|u| the && u.class == Class::Unit && u.start == at && !u.countries.is_empty())?;
+        Some(AfterOf::Unit(unit))
+    }
+
     /// Create (or find) the entities of a parsed organisation phrase and their mentions.
     fn org_entities(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, p: &mut OrgParse, spans: &mut Vec<Span>, nested: bool) -> Option<LocalId> {
         // The inner unit first: the base's operator, or the sub-unit's parent.
@@ -1070,20 +1139,28 @@ impl<'l> DocRecogniser<'l> {
         if words > 0 {
             if let Some((end, Term::Agreement(k))) = t.term(j, |x| matches!(x, Term::Agreement(_))) {
                 if t.is_cap(j) {
-                    let name = t.span_text(i, end).to_owned();
-                    let key = names::core_words(&name).join(" ");
-                    let found = doc.entities.iter().position(|e| matches!(&e.identity, Identity::Agreement { named: Some(n), .. } if *n == key));
-                    let id = found.unwrap_or_else(|| {
-                        Self::new_entity(doc, Class::Agreement, Identity::Agreement { kind: k, named: Some(key.clone()), core: key.clone() }, "named-agreement")
-                    });
-                    self.mention(doc, t, si, i, end, id);
-                    spans.push(Span { start: i, end, entity: id, class: Class::Agreement, nested: false });
-                    return Some(end);
+                    return Some(self.named_agreement(doc, t, si, i, end, k, spans));
                 }
             }
             return None;
         }
         let (head_end, Term::Agreement(kind)) = t.term(i, |x| matches!(x, Term::Agreement(_)))? else { return None };
+        // A capitalised head named by what follows it: "Treaty on Open Skies", "Agreement on
+        // Defence Cooperation and Training".
+        let plain_cap = |k: usize| t.is_cap(k) && t.terms(k).is_none() && !self.lex.is_function_word(t.word(k));
+        if t.is_cap(i) && matches!(t.word(head_end), "on" | "of") && plain_cap(head_end + 1) {
+            let mut end = head_end + 1;
+            loop {
+                if plain_cap(end) {
+                    end = t.word_end(end);
+                } else if matches!(t.word(end), "and" | "of" | "the") && plain_cap(end + 1) {
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            return Some(self.named_agreement(doc, t, si, i, end, kind, spans));
+        }
         let head_text = t.span_text(i, head_end);
         // Plural generic heads ("similar agreements") name no single agreement.
         if head_text.ends_with('s') && !t.is_all_caps(i) && !head_text.ends_with("ss") {
@@ -1157,6 +1234,18 @@ impl<'l> DocRecogniser<'l> {
         self.mention(doc, t, si, start, end, id);
         spans.push(Span { start, end, entity: id, class: Class::Agreement, nested: false });
         Some(end)
+    }
+
+    /// The agreement named by the tokens `start..end`, of `kind`: the document's one of that
+    /// name, or a new one. Returns `end`.
+    #[allow(clippy::too_many_arguments)]
+    fn named_agreement(&mut self, doc: &mut DocAnalysis, t: &Tokens, si: usize, start: usize, end: usize, kind: usize, spans: &mut Vec<Span>) -> usize {
+        let key = names::core_words(t.span_text(start, end)).join(" ");
+        let found = doc.entities.iter().position(|e| matches!(&e.identity, Identity::Agreement { named: Some(n), .. } if *n == key));
+        let id = found.unwrap_or_else(|| Self::new_entity(doc, Class::Agreement, Identity::Agreement { kind, named: Some(key.clone()), core: key.clone() }, "named-agreement"));
+        self.mention(doc, t, si, start, end, id);
+        spans.push(Span { start, end, entity: id, class: Class::Agreement, nested: false });
+        end
     }
 
     // ---- acronyms, aliases, places ----------------------------------------------------------
@@ -1289,11 +1378,13 @@ impl<'l> DocRecogniser<'l> {
                 let n = p.split_whitespace().count();
                 i >= n && t.phrase_at(i - n, p) == Some(i)
             });
-        // "… headquarters in Cholargos", "RAAF Base Tindal, near Katherine"
+        // "… headquarters in Cholargos", "RAAF Base Tindal, near Katherine", "the College at X"
         let after_base = i >= 2
-            && matches!(t.word(i - 1), "in" | "near")
+            && matches!(t.word(i - 1), "in" | "near" | "at")
             && spans.iter().any(|s| s.class == Class::Base && !s.nested && (s.end == i - 1 || (s.end + 1 == i - 1 && t.word(s.end) == ",")));
-        if !(after_travel || after_base) {
+        // "the city of X", "the port of Y"
+        let after_settlement_word = i >= 2 && t.word(i - 1) == "of" && t.is_lower(i - 2) && self.lex.is_settlement_word(t.word(i - 2));
+        if !(after_travel || after_base || after_settlement_word) {
             return None;
         }
         let name = self.name_at(t, i, 2)?;

@@ -354,11 +354,19 @@ impl<'l> DocRelater<'l> {
                     j = close + 1;
                 }
             }
-            if t.word(j).eq_ignore_ascii_case("in") {
-                if let Some(c) = span_at(top, j + 1, Class::City) {
+            // "BASE, in the city of CITY", "the College at CITY"
+            if t.word(j) == "," && t.word(j + 1) == "in" {
+                j += 1;
+            }
+            let in_or_at = t.word(j).eq_ignore_ascii_case("in") || t.word(j) == "at";
+            let place = if t.word(j + 1) == "the" && self.lex.is_settlement_word(t.word(j + 2)) && t.word(j + 3) == "of" { j + 4 } else { j + 1 };
+            if in_or_at {
+                if let Some(c) = span_at(top, place, Class::City) {
                     doc.add_fact(b.entity, Pred::LocatedIn, Object::Entity(c.entity), si, "base-in-city");
-                } else if let Some(c) = top.iter().find(|s| s.class == Class::Country && s.start > j && s.start <= j + 5 && (j + 1..s.start).all(|k| t.is_lower(k) || t.word(k) == "-")) {
-                    doc.add_fact(b.entity, Pred::Country, Object::Entity(c.entity), si, "base-in-country");
+                } else if t.word(j).eq_ignore_ascii_case("in") {
+                    if let Some(c) = top.iter().find(|s| s.class == Class::Country && s.start > j && s.start <= j + 5 && (j + 1..s.start).all(|k| t.is_lower(k) || t.word(k) == "-")) {
+                        doc.add_fact(b.entity, Pred::Country, Object::Entity(c.entity), si, "base-in-country");
+                    }
                 }
             }
             // A city the document names, inside the base's name: "Air Force Station Ambala".
@@ -417,6 +425,17 @@ impl<'l> DocRelater<'l> {
         self.frames.iter().position(|f| f.visitor == person)
     }
 
+    /// Where the place of "led a delegation to PLACE" is (the verb at `i`, up to three words, a
+    /// party's noun, "to"), when a leading verb is at `i`.
+    fn led_party_at(&self, t: &Tokens, i: usize) -> Option<usize> {
+        let cues = &self.lex.cues;
+        let is = |list: &[String], k: usize| list.iter().any(|w| w.eq_ignore_ascii_case(t.word(k)));
+        if !is(&cues.leading_verbs, i) {
+            return None;
+        }
+        (i + 1..(i + 5).min(t.len())).find(|&k| is(&cues.party_nouns, k) && t.word(k + 1).eq_ignore_ascii_case("to")).map(|k| k + 2)
+    }
+
     fn visits(&mut self, doc: &mut DocAnalysis, rec: &mut DocRecogniser, view: &SentenceView<'_, '_>) {
         let SentenceView { tokens: t, top, dates, clauses, index: si } = view;
         let (top, si) = (&top[..], *si);
@@ -429,11 +448,15 @@ impl<'l> DocRelater<'l> {
             let p = place.start;
             // "a visit to (the) C"
             let to = if p >= 1 && t.word(p - 1).eq_ignore_ascii_case("the") { p - 1 } else { p };
-            let by_noun = to >= 2
-                && t.word(to - 1).eq_ignore_ascii_case("to")
-                && cue.visit_nouns.ends_at(in_sentence, to - 1);
-            let by_verb = cue.travel_verbs.ends_at(in_sentence, p);
-            if !(by_noun || by_verb) {
+            let by_noun = (to >= 2 && t.word(to - 1).eq_ignore_ascii_case("to")).then(|| cue.visit_nouns.start_ending_at(in_sentence, to - 1)).flatten();
+            let by_verb = cue.travel_verbs.start_ending_at(in_sentence, p);
+            let by_leading = || (p.saturating_sub(6)..p).rev().find(|&k| self.led_party_at(t, k) == Some(p));
+            let Some(cue_start) = by_noun.or(by_verb).or_else(by_leading) else { continue };
+            // "will visit C", "invited the chief to visit C", "a planned visit to C": a trip not
+            // (yet) made is no visit.
+            let unmade = cue.unmade_trip_cues.ends_at(in_sentence, cue_start)
+                || (by_noun.is_none() && cue_start >= 1 && t.word(cue_start - 1).eq_ignore_ascii_case("to") && cue.unmade_trip_cues.find(in_sentence, cue_start.saturating_sub(10), cue_start - 1).is_some());
+            if unmade {
                 continue;
             }
             let destination = self.country_of_place(doc, place.entity);
@@ -623,7 +646,7 @@ impl<'l> DocRelater<'l> {
             if ended {
                 return Some(Governor::End);
             }
-            let trig = cue.travel_verbs.at(in_sentence, i).is_some();
+            let trig = cue.travel_verbs.at(in_sentence, i).is_some() || self.led_party_at(t, i).is_some();
             if ends {
                 Some(Governor::End)
             } else if starts || noun || trig {
