@@ -157,7 +157,15 @@ def fresh_memory(mb=1024):
     return f"{first / gib:.2f} s/GiB to first touch, {again / gib:.2f} s/GiB touched again once freed ({mb} MiB, before the runs)"
 
 
-def machine(fresh="unknown"):
+def source_state():
+    """The commit the sources are at, and whether they differ from it: read when the binary is
+    built, since a run takes long enough for the sources to change meanwhile."""
+    commit = sh(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).stdout.strip() or "unknown"
+    dirty = sh(["git", "-C", ROOT, "status", "--porcelain", "--", "src", "Cargo.toml", "lexicon"]).stdout.strip()
+    return commit + (" + uncommitted changes in src/, lexicon/ or Cargo.toml" if dirty else "")
+
+
+def machine(built_from, fresh="unknown"):
     cpu = "unknown"
     try:
         with open("/proc/cpuinfo") as f:
@@ -175,8 +183,6 @@ def machine(fresh="unknown"):
     except (OSError, ValueError, IndexError):
         pass
     rustc = sh(["rustc", "--version"]).stdout.strip() if shutil.which("rustc") else "unknown"
-    commit = sh(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).stdout.strip() or "unknown"
-    dirty = sh(["git", "-C", ROOT, "status", "--porcelain", "--", "src", "Cargo.toml", "lexicon"]).stdout.strip()
     return {
         "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "cpus": str(os.cpu_count()),
@@ -187,7 +193,7 @@ def machine(fresh="unknown"):
         "rustc": rustc,
         "python": platform.python_version(),
         "fresh memory": fresh,
-        "commit": commit + (" + uncommitted changes in src/, lexicon/ or Cargo.toml" if dirty else ""),
+        "commit": built_from,
     }
 
 
@@ -221,6 +227,7 @@ def main():
     if not args.no_build:
         print("cargo build --release", file=sys.stderr)
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    built_from = source_state() if not args.no_build else "unknown (--no-build: the binary in target/release)"
     src = os.path.join(ROOT, "target", "release", "attache")
     binary = os.path.join(args.work, f"attache-{file_hash(src)}")
     if not os.path.exists(binary):
@@ -284,7 +291,7 @@ def main():
             print(f"  {fmt_s(wall)} s (runs: {', '.join(fmt_s(w) for w in walls)}), peak RSS {rss // 1024 if rss else '?'} MB; "
                   f"attache alongside: {', '.join(fmt_s(w) for w in attache_walls)} s", file=sys.stderr)
 
-    md = report(rows, peer, machine(fresh), args)
+    md = report(rows, peer, machine(built_from, fresh), args)
     print(md)
     if args.results != "-":
         kept = ""
