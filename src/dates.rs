@@ -256,9 +256,9 @@ impl DateGrammar {
             header: re(r"(?i)^\s*(?:date|dated|published|posted|updated)?\s*:?\s*(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
             // "NEW DELHI, 10 April 2024 (ANI) –", "ANKARA, Oct 17, 2024 (Reuters) -",
             // "ACCRA, Ghana, Nov. 29, 2024 (GNA) —" (the city's country between),
-            // "Published Thursday, 23 May 2024".
+            // "Published Thursday, 23 May 2024", "Date: 11 February 2025" (a press release).
             dateline: re(&format!(
-                r"^\s*(?:[\p{{Lu}}][\p{{Lu}}\p{{M}} .'’-]+,(?:\s*\p{{Lu}}[\p{{L}}\p{{M}} .'’-]*,)?|(?i:published|posted|updated|dated)\s*:?(?:\s+(?:{weekdays}),?)?)\s*(?P<date>(?:\d{{1,2}}\s+(?:{months})\s*,?\s+\d{{4}})|(?:(?:{months})\s+\d{{1,2}}\s*,?\s+\d{{4}}))"
+                r"^\s*(?:[\p{{Lu}}][\p{{Lu}}\p{{M}} .'’-]+,(?:\s*\p{{Lu}}[\p{{L}}\p{{M}} .'’-]*,)?|(?i:published|posted|updated|dated|date)\s*:?(?:\s+(?:{weekdays}),?)?)\s*(?P<date>(?:\d{{1,2}}\s+(?:{months})\s*,?\s+\d{{4}})|(?:(?:{months})\s+\d{{1,2}}\s*,?\s+\d{{4}}))"
             )),
             triggers: Triggers::new(lexicon),
             months: lexicon.months.clone(),
@@ -589,6 +589,7 @@ mod tests {
         assert_eq!(g.document_date("SÃO PAULO, Brazil, 3 March 2025 (Reuters) - Text"), NaiveDate::from_ymd_opt(2025, 3, 3));
         assert_eq!(g.document_date("LOMÉ, Togo — On 3 March 2025 the chief"), None, "a date in the text is not the dateline's");
         assert_eq!(g.document_date("Headline\nPublished Thursday, 23 May 2024\n\nABUJA — Text"), NaiveDate::from_ymd_opt(2024, 5, 23));
+        assert_eq!(g.document_date("Ministry of Defence\nPress Release\nDate: 4 March 2025\n\nThe chief"), NaiveDate::from_ymd_opt(2025, 3, 4));
         assert_eq!(g.document_date("Israel’s Air Force Commander"), None);
     }
 }

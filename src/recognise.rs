@@ -425,8 +425,8 @@ impl<'l> DocRecogniser<'l> {
             Identity::Person { words: known } if *known == words || names::person_names_match(known, &words) => Some(id),
             _ => None,
         });
-        // "Gen. Z" after "Lt. Gen. X Y Z": a surname after a rank is the one
-        // person of the document with that surname, when there is just one.
+        // "Gen. Z" after "Lt. Gen. X Y Z": a surname after a rank is the document's one person
+        // of that surname, when there is just one.
         let found = found.or_else(|| {
             let mut by_surname = doc.entities.iter().enumerate().filter(|(_, e)| matches!(&e.identity, Identity::Person { words: known } if names::surname_words_match(&words, known)));
             match (by_surname.next(), by_surname.next()) {

@@ -450,7 +450,7 @@ impl<'l> DocRelater<'l> {
             let to = if p >= 1 && t.word(p - 1).eq_ignore_ascii_case("the") { p - 1 } else { p };
             let by_noun = (to >= 2 && t.word(to - 1).eq_ignore_ascii_case("to")).then(|| cue.visit_nouns.start_ending_at(in_sentence, to - 1)).flatten();
             let by_verb = cue.travel_verbs.start_ending_at(in_sentence, p);
-            let by_leading = || (p.saturating_sub(6)..p).rev().find(|&k| self.led_party_at(t, k) == Some(p));
+            let by_leading = || (to.saturating_sub(6)..to).rev().find(|&k| self.led_party_at(t, k) == Some(to));
             let Some(cue_start) = by_noun.or(by_verb).or_else(by_leading) else { continue };
             // "will visit C", "invited the chief to visit C", "a planned visit to C": a trip not
             // (yet) made is no visit.
