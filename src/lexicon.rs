@@ -260,7 +260,7 @@ impl CueSet {
 }
 
 /// How many cue lists [`CueSets`] has: the columns of [`SentenceCues`].
-const CUE_LISTS: usize = 16;
+const CUE_LISTS: usize = 19;
 
 /// For each word of a sentence and each cue list, the length in words of the longest phrase of
 /// the list that starts there (0 for none).
@@ -288,6 +288,9 @@ pub struct CueSets {
     pub visit_back_references: CueSet,
     pub speech_verbs: CueSet,
     pub unmade_trip_cues: CueSet,
+    pub settlement_words: CueSet,
+    pub leading_verbs: CueSet,
+    pub party_nouns: CueSet,
     /// Every phrase of every list, by its first word (lower case): with the list's slot and the
     /// phrase's words. One lookup per word of a sentence finds the phrases of all the lists.
     by_first: WordMap<Vec<(usize, Vec<String>)>>,
@@ -315,6 +318,9 @@ impl CueSets {
             &c.visit_back_references,
             &c.speech_verbs,
             &c.unmade_trip_cues,
+            &c.settlement_words,
+            &c.leading_verbs,
+            &c.party_nouns,
         ];
         let mut by_first: WordMap<Vec<(usize, Vec<String>)>> = WordMap::default();
         for (slot, phrases) in lists.iter().enumerate() {
@@ -344,6 +350,9 @@ impl CueSets {
             visit_back_references: set(13),
             speech_verbs: set(14),
             unmade_trip_cues: set(15),
+            settlement_words: set(16),
+            leading_verbs: set(17),
+            party_nouns: set(18),
             by_first,
         }
     }
@@ -715,11 +724,6 @@ impl Lexicon {
     /// Whether `word` is a word for a company, ignoring ASCII letter case.
     pub fn is_company_word(&self, word: &str) -> bool {
         self.company_filter.may_hold(word) && in_set_ascii_folded(&self.company_words, word)
-    }
-
-    /// Whether `word` is a word for a town ("city", "port"), ignoring ASCII letter case.
-    pub fn is_settlement_word(&self, word: &str) -> bool {
-        self.cues.settlement_words.iter().any(|w| w.eq_ignore_ascii_case(word))
     }
 
     /// Whether `word` is a word for a ship, ignoring ASCII letter case.

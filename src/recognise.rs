@@ -1383,7 +1383,7 @@ impl<'l> DocRecogniser<'l> {
             && matches!(t.word(i - 1), "in" | "near" | "at")
             && spans.iter().any(|s| s.class == Class::Base && !s.nested && (s.end == i - 1 || (s.end + 1 == i - 1 && t.word(s.end) == ",")));
         // "the city of X", "the port of Y"
-        let after_settlement_word = i >= 2 && t.word(i - 1) == "of" && t.is_lower(i - 2) && self.lex.is_settlement_word(t.word(i - 2));
+        let after_settlement_word = i >= 2 && t.word(i - 1) == "of" && self.lex.cue.settlement_words.start_ending_at(&t.cues, i - 1).is_some_and(|s| t.is_lower(s));
         if !(after_travel || after_base || after_settlement_word) {
             return None;
         }

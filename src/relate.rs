@@ -359,7 +359,8 @@ impl<'l> DocRelater<'l> {
                 j += 1;
             }
             let in_or_at = t.word(j).eq_ignore_ascii_case("in") || t.word(j) == "at";
-            let place = if t.word(j + 1) == "the" && self.lex.is_settlement_word(t.word(j + 2)) && t.word(j + 3) == "of" { j + 4 } else { j + 1 };
+            let settlement = (t.word(j + 1) == "the").then(|| self.lex.cue.settlement_words.at(&t.cues, j + 2)).flatten().filter(|&e| t.word(e) == "of");
+            let place = settlement.map_or(j + 1, |of| of + 1);
             if in_or_at {
                 if let Some(c) = span_at(top, place, Class::City) {
                     doc.add_fact(b.entity, Pred::LocatedIn, Object::Entity(c.entity), si, "base-in-city");
@@ -428,12 +429,9 @@ impl<'l> DocRelater<'l> {
     /// Where the place of "led a delegation to PLACE" is (the verb at `i`, up to three words, a
     /// party's noun, "to"), when a leading verb is at `i`.
     fn led_party_at(&self, t: &Tokens, i: usize) -> Option<usize> {
-        let cues = &self.lex.cues;
-        let is = |list: &[String], k: usize| list.iter().any(|w| w.eq_ignore_ascii_case(t.word(k)));
-        if !is(&cues.leading_verbs, i) {
-            return None;
-        }
-        (i + 1..(i + 5).min(t.len())).find(|&k| is(&cues.party_nouns, k) && t.word(k + 1).eq_ignore_ascii_case("to")).map(|k| k + 2)
+        let cue = &self.lex.cue;
+        cue.leading_verbs.at(&t.cues, i)?;
+        (i + 1..(i + 5).min(t.len())).find_map(|k| cue.party_nouns.at(&t.cues, k).filter(|&e| t.word(e).eq_ignore_ascii_case("to")).map(|e| e + 1))
     }
 
     fn visits(&mut self, doc: &mut DocAnalysis, rec: &mut DocRecogniser, view: &SentenceView<'_, '_>) {
