@@ -159,6 +159,7 @@ pub struct Cues {
     pub visit_nouns: Vec<String>,
     pub travel_verbs: Vec<String>,
     pub unmade_trip_cues: Vec<String>,
+    pub trip_intentions: Vec<String>,
     pub start_verbs: Vec<String>,
     pub end_verbs: Vec<String>,
     pub hosting_verbs: Vec<String>,
@@ -260,7 +261,7 @@ impl CueSet {
 }
 
 /// How many cue lists [`CueSets`] has: the columns of [`SentenceCues`].
-const CUE_LISTS: usize = 19;
+const CUE_LISTS: usize = 20;
 
 /// For each word of a sentence and each cue list, the length in words of the longest phrase of
 /// the list that starts there (0 for none).
@@ -291,6 +292,7 @@ pub struct CueSets {
     pub settlement_words: CueSet,
     pub leading_verbs: CueSet,
     pub party_nouns: CueSet,
+    pub trip_intentions: CueSet,
     /// Every phrase of every list, by its first word (lower case): with the list's slot and the
     /// phrase's words. One lookup per word of a sentence finds the phrases of all the lists.
     by_first: WordMap<Vec<(usize, Vec<String>)>>,
@@ -321,6 +323,7 @@ impl CueSets {
             &c.settlement_words,
             &c.leading_verbs,
             &c.party_nouns,
+            &c.trip_intentions,
         ];
         let mut by_first: WordMap<Vec<(usize, Vec<String>)>> = WordMap::default();
         for (slot, phrases) in lists.iter().enumerate() {
@@ -353,6 +356,7 @@ impl CueSets {
             settlement_words: set(16),
             leading_verbs: set(17),
             party_nouns: set(18),
+            trip_intentions: set(19),
             by_first,
         }
     }

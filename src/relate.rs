@@ -453,7 +453,7 @@ impl<'l> DocRelater<'l> {
             // "will visit C", "invited the chief to visit C", "a planned visit to C": a trip not
             // (yet) made is no visit.
             let unmade = cue.unmade_trip_cues.ends_at(in_sentence, cue_start)
-                || (by_noun.is_none() && cue_start >= 1 && t.word(cue_start - 1).eq_ignore_ascii_case("to") && cue.unmade_trip_cues.find(in_sentence, cue_start.saturating_sub(10), cue_start - 1).is_some());
+                || (by_noun.is_none() && cue_start >= 1 && t.word(cue_start - 1).eq_ignore_ascii_case("to") && cue.trip_intentions.find(in_sentence, cue_start.saturating_sub(10), cue_start - 1).is_some());
             if unmade {
                 continue;
             }

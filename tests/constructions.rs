@@ -88,6 +88,18 @@ fn an_invitation_or_a_plan_to_visit_is_no_visit() {
 }
 
 #[test]
+fn a_month_or_the_next_day_does_not_unmake_a_visit() {
+    let g = graph_of(
+        "LIMA, 4 March 2025 (Andina) - General Mateo Huarochiri visited Ecuador in January. During his May visit to Bolivia, \
+         he met his counterpart. The next day he went on to visit Chile.\n",
+    );
+    assert_eq!(
+        labels(&g, "Visit").into_iter().collect::<std::collections::BTreeSet<_>>(),
+        ["Mateo Huarochiri's visit to Bolivia", "Mateo Huarochiri's visit to Chile", "Mateo Huarochiri's visit to Ecuador"].map(String::from).into(),
+    );
+}
+
+#[test]
 fn leading_a_delegation_somewhere_is_a_visit() {
     let g = graph_of(
         "LIMA, 4 March 2025 (Andina) - Border security was the theme of the week.\n\n\
