@@ -249,6 +249,18 @@ struct OrgParse {
     tail: Option<(usize, usize)>,
 }
 
+/// The document's one person whose name words satisfy `matches`, when there is exactly one.
+fn only_person(doc: &DocAnalysis, matches: impl Fn(&[String]) -> bool) -> Option<LocalId> {
+    let mut found = doc.entities.iter().enumerate().filter_map(|(id, e)| match &e.identity {
+        Identity::Person { words } if matches(words) => Some(id),
+        _ => None,
+    });
+    match (found.next(), found.next()) {
+        (Some(id), None) => Some(id),
+        _ => None,
+    }
+}
+
 /// What follows a unit's head and names it ([`DocRecogniser::nation_or_unit_after_of`]).
 enum AfterOf {
     /// The nation's lexicon index and token range.
@@ -427,13 +439,7 @@ impl<'l> DocRecogniser<'l> {
         });
         // "Gen. Z" after "Lt. Gen. X Y Z": a surname after a rank is the document's one person
         // of that surname, when there is just one.
-        let found = found.or_else(|| {
-            let mut by_surname = doc.entities.iter().enumerate().filter(|(_, e)| matches!(&e.identity, Identity::Person { words: known } if names::surname_words_match(&words, known)));
-            match (by_surname.next(), by_surname.next()) {
-                (Some((id, _)), None) => Some(id),
-                _ => None,
-            }
-        });
+        let found = found.or_else(|| only_person(doc, |known| names::surname_words_match(&words, known)));
         let id = match found {
             Some(id) => {
                 if let Identity::Person { words: known } = &mut doc.entities[id].identity {
@@ -510,27 +516,14 @@ impl<'l> DocRecogniser<'l> {
         let name = self.name_at(t, i, 4)?;
         let surface = t.span_text(i, name.end);
         let words = names::name_words(surface);
-        let candidates: Vec<LocalId> = doc
-            .entities
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| match &e.identity {
-                Identity::Person { words: known } => {
-                    if words.len() == 1 {
-                        // `words` is the surface's name words, as `surname_matches` would fold them.
-                        names::surname_words_match(&words, known)
-                    } else {
-                        *known == words || names::person_names_match(known, &words)
-                    }
-                }
-                _ => false,
-            })
-            .map(|(id, _)| id)
-            .collect();
-        if candidates.len() != 1 {
-            return None;
-        }
-        let person = candidates[0];
+        let person = only_person(doc, |known| {
+            if words.len() == 1 {
+                // `words` is the surface's name words, as `surname_matches` would fold them.
+                names::surname_words_match(&words, known)
+            } else {
+                *known == words || names::person_names_match(known, &words)
+            }
+        })?;
         self.mention(doc, t, si, i, name.end, person);
         spans.push(Span { start: i, end: name.end, entity: person, class: Class::Person, nested: false });
         Some(name.possessive.unwrap_or(name.end))
